@@ -1,0 +1,251 @@
+using System.CommandLine;
+using System.Globalization;
+using Inegi.UrbanGrowth.Pipeline;
+
+namespace Inegi.UrbanGrowth.Cli;
+
+/// <summary>Command definitions and the error policy of the <c>urban</c> tool.</summary>
+internal static class UrbanCli
+{
+    public const int Success = 0;
+    public const int DataError = 1;
+    public const int UsageError = 2;
+
+    public static int Run(string[] args)
+    {
+        RootCommand root = Build();
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            Console.Error.WriteLine("urban: " + parsed.Errors[0].Message + " (see 'urban --help')");
+            return UsageError;
+        }
+
+        try
+        {
+            return parsed.Invoke();
+        }
+        catch (Exception e) when (e is DataFileException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or NotSupportedException or FormatException)
+        {
+            Console.Error.WriteLine("urban: error: " + OneLine(e.Message));
+            return e is ArgumentException ? UsageError : DataError;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("urban: cancelled");
+            return DataError;
+        }
+    }
+
+    internal static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    private static RootCommand Build()
+    {
+        var root = new RootCommand("urban: map urban areas of a whole country from Landsat mosaics, year after year (Inegi.UrbanGrowth).");
+        root.Subcommands.Add(SynthCommand());
+        root.Subcommands.Add(SampleCommand());
+        root.Subcommands.Add(FeaturesCommand());
+        root.Subcommands.Add(TrainCommand());
+        root.Subcommands.Add(InspectCommand());
+        root.Subcommands.Add(EvaluateCommand());
+        root.Subcommands.Add(ClassifyCommand());
+        root.Subcommands.Add(ChangeCommand());
+        root.Subcommands.Add(SeriesCommand());
+        root.Subcommands.Add(ValidationSampleCommand());
+        root.Subcommands.Add(ValidationAssessCommand());
+        root.Subcommands.Add(DemoCommand());
+        return root;
+    }
+
+    private static Option<T> Opt<T>(string name, string description, bool required = false) =>
+        new(name) { Description = description, Required = required };
+
+    private static Option<T> Opt<T>(string name, string description, T defaultValue) =>
+        new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+
+    private static Command SynthCommand()
+    {
+        var outDir = Opt<string>("--out", "Output folder (mosaic_Y.tif, labels_Y.tif, zones.tif per SPEC 8).", required: true);
+        var cellsX = Opt("--cells-x", "Grid width in 1 km cells.", 60);
+        var cellsY = Opt("--cells-y", "Grid height in 1 km cells.", 40);
+        var years = Opt("--years", "Comma-separated years.", "2010,2015,2020");
+        var seed = Opt("--seed", "Random seed.", 42);
+        var cmd = new Command("synth", "Synthesize a multi-year 6-band UInt16 scene in EPSG:6372 with its 1 km label grids and zones.") { outDir, cellsX, cellsY, years, seed };
+        cmd.SetAction(p => Commands.Synth(p.GetValue(outDir)!, p.GetValue(cellsX), p.GetValue(cellsY), ParseYears(p.GetValue(years)!), p.GetValue(seed)));
+        return cmd;
+    }
+
+    private static Command SampleCommand()
+    {
+        var grid = Opt<string>("--grid", "The labelled 1 km grid (Byte: 0 non-urban, 1 urban, 255 undefined).", required: true);
+        var perClass = Opt("--per-class", "Cells per class.", 20000);
+        var seed = Opt("--seed", "Random seed.", 42);
+        var output = Opt<string>("--out", "The sample CSV (cell_id,row,col,label).", required: true);
+        var mosaic = MosaicOption(required: false, "When given, only complete cells (patch inside the mosaic, no nodata) are drawn.");
+        var cmd = new Command("sample", "Draw a stratified random sample of labelled cells, N per class.") { grid, perClass, seed, output, mosaic };
+        cmd.SetAction(p => Commands.Sample(p.GetValue(grid)!, p.GetValue(perClass), p.GetValue(seed), p.GetValue(output)!, p.GetValue(mosaic)));
+        return cmd;
+    }
+
+    private static Option<string[]> MosaicOption(bool required, string extra = "") =>
+        new("--mosaic")
+        {
+            Description = "The mosaic: one 6-band GeoTIFF, or six single-band GeoTIFFs (blue, green, red, nir, swir1, swir2). " + extra,
+            Required = required,
+            AllowMultipleArgumentsPerToken = true,
+            Arity = required ? new ArgumentArity(1, 6) : new ArgumentArity(0, 6),
+        };
+
+    private static Option<string?> BandsOption() =>
+        new("--bands") { Description = "File band numbers (1-based) of blue,green,red,nir,swir1,swir2 in a multi-band mosaic, e.g. 2,3,4,5,6,7 for a Landsat 8 B1..B7 stack." };
+
+    private static Command FeaturesCommand()
+    {
+        var mosaic = MosaicOption(required: true);
+        var bands = BandsOption();
+        var grid = Opt<string>("--grid", "The 1 km grid.", required: true);
+        var cells = Opt<string?>("--cells", "A sample CSV (cell_id,row,col[,label]); all cells when omitted.");
+        var output = Opt<string>("--out", "The features CSV (cell_id,row,col,label,<486 features>).", required: true);
+        var scale = Opt("--scale", "Reflectance = DN * scale + offset.", 0.0001f);
+        var offset = Opt("--offset", "Reflectance offset.", 0f);
+        var tc = Opt("--tasseled-cap", "Tasseled-cap coefficients: tm (Crist 1985), etm (Huang 2002) or oli (Baig 2014).", "tm");
+        var threads = Opt("--threads", "Worker threads (-1: all cores).", -1);
+        var cmd = new Command("features", "Compute the 486 patch features of cells and write them as CSV.") { mosaic, bands, grid, cells, output, scale, offset, tc, threads };
+        cmd.SetAction(p => Commands.Features(p.GetValue(mosaic)!, p.GetValue(bands), p.GetValue(grid)!, p.GetValue(cells), p.GetValue(output)!,
+            p.GetValue(scale), p.GetValue(offset), p.GetValue(tc)!, p.GetValue(threads)));
+        return cmd;
+    }
+
+    private static Command TrainCommand()
+    {
+        var features = Opt<string>("--features", "The features CSV of labelled cells.", required: true);
+        var output = Opt<string>("--out", "The model file.", required: true);
+        var trees = Opt("--trees", "Number of trees.", 100);
+        var seed = Opt("--seed", "Random seed.", 42);
+        var threads = Opt("--threads", "Worker threads (-1: all cores; the model does not depend on it).", -1);
+        var prevalence = Opt<string?>("--prevalence", "Population share of urban cells for prior correction: a number, or a labelled grid GeoTIFF to count it from. Omit to keep the sample's balance (the pilot's recipe).");
+        var calibrationFolds = Opt("--calibration-folds", "Folds of the out-of-fold run that picks the decision threshold (urban F1 at the population prevalence); 0 keeps 0.5.", 5);
+        var cmd = new Command("train", "Fit SelectFwe + VarianceThreshold + Extra-Trees on a features CSV and save one model file.") { features, output, trees, seed, threads, prevalence, calibrationFolds };
+        cmd.SetAction(p => Commands.Train(p.GetValue(features)!, p.GetValue(output)!, p.GetValue(trees), p.GetValue(seed), p.GetValue(threads), p.GetValue(prevalence), p.GetValue(calibrationFolds)));
+        return cmd;
+    }
+
+    private static Command InspectCommand()
+    {
+        var model = new Argument<string>("MODEL") { Description = "A model file." };
+        var cmd = new Command("inspect", "Print a model as JSON: schema, selected features, trees, threshold.") { model };
+        cmd.SetAction(p => Commands.Inspect(p.GetValue(model)!));
+        return cmd;
+    }
+
+    private static Command EvaluateCommand()
+    {
+        var features = Opt<string>("--features", "The features CSV of labelled cells.", required: true);
+        var folds = Opt("--folds", "Number of folds.", 10);
+        var seed = Opt("--seed", "Random seed.", 42);
+        var json = Opt<string?>("--json", "Write the report as JSON here.");
+        var trees = Opt("--trees", "Number of trees.", 100);
+        var block = Opt("--block-cells", "Also run spatial cross-validation with square blocks of this many cells (50 = 50 km); 0 to skip.", 50);
+        var threads = Opt("--threads", "Worker threads (-1: all cores).", -1);
+        var cmd = new Command("evaluate", "Stratified k-fold cross-validation (and spatial block folds), printed like the pilot's table.") { features, folds, seed, json, trees, block, threads };
+        cmd.SetAction(p => Commands.Evaluate(p.GetValue(features)!, p.GetValue(folds), p.GetValue(seed), p.GetValue(json), p.GetValue(trees), p.GetValue(block), p.GetValue(threads)));
+        return cmd;
+    }
+
+    private static Command ClassifyCommand()
+    {
+        var mosaic = MosaicOption(required: true);
+        var bands = BandsOption();
+        var grid = Opt<string>("--grid", "The 1 km grid (labels, when present, give the national confusion table).", required: true);
+        var model = Opt<string>("--model", "The model file.", required: true);
+        var output = Opt<string>("--out", "The map GeoTIFF (band 1 class, band 2 p(urban) %).", required: true);
+        var threshold = Opt<float?>("--threshold", "Decision threshold on p(urban) (the model's when omitted).");
+        var json = Opt<string?>("--json", "Write the national evaluation as JSON here (needs labels in the grid).");
+        var threads = Opt("--threads", "Worker threads (-1: all cores).", -1);
+        var cmd = new Command("classify", "Classify every cell of a grid, streaming the mosaic in rows of cells.") { mosaic, bands, grid, model, output, threshold, json, threads };
+        cmd.SetAction(p => Commands.Classify(p.GetValue(mosaic)!, p.GetValue(bands), p.GetValue(grid)!, p.GetValue(model)!, p.GetValue(output)!, p.GetValue(threshold), p.GetValue(json), p.GetValue(threads)));
+        return cmd;
+    }
+
+    private static Command ChangeCommand()
+    {
+        var from = Opt<string>("--from", "The earlier map.", required: true);
+        var to = Opt<string>("--to", "The later map (same grid).", required: true);
+        var output = Opt<string>("--out", "The growth GeoTIFF (0 stable non-urban, 1 stable urban, 2 new urban, 3 lost, 255 nodata).", required: true);
+        var zones = Opt<string?>("--zones", "A zone raster on the same grid (integer ids) for statistics per zone.");
+        var stats = Opt<string?>("--stats", "Write the statistics CSV here.");
+        var png = Opt<string?>("--png", "Write a quick-look PNG of the growth here.");
+        var cmd = new Command("change", "Growth between two maps, with statistics per zone.") { from, to, output, zones, stats, png };
+        cmd.SetAction(p => Commands.Change(p.GetValue(from)!, p.GetValue(to)!, p.GetValue(output)!, p.GetValue(zones), p.GetValue(stats), p.GetValue(png)));
+        return cmd;
+    }
+
+    private static Command SeriesCommand()
+    {
+        var maps = new Option<string[]>("--maps") { Description = "Yearly maps of one grid, oldest first.", Required = true, AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 64) };
+        var years = Opt<string>("--years", "Their years, comma-separated.", required: true);
+        var output = Opt<string>("--out", "The 'first year urban' GeoTIFF (UInt16).", required: true);
+        var zones = Opt<string?>("--zones", "A zone raster on the same grid.");
+        var stats = Opt<string?>("--stats", "Write the urban area per year and zone as CSV here.");
+        var consistent = Opt("--temporal-consistency", "Apply the temporal consistency rule (docs/growth.md).", false);
+        var png = Opt<string?>("--png", "Write quick-looks (first year urban, and the area chart next to it) here.");
+        var cmd = new Command("series", "Urban time series: first year urban and urban area per year and zone.") { maps, years, output, zones, stats, consistent, png };
+        cmd.SetAction(p => Commands.Series(p.GetValue(maps)!, ParseYears(p.GetValue(years)!), p.GetValue(output)!, p.GetValue(zones), p.GetValue(stats), p.GetValue(consistent), p.GetValue(png)));
+        return cmd;
+    }
+
+    private static Command ValidationSampleCommand()
+    {
+        var map = Opt<string>("--map", "The map (or growth map) whose classes are the strata.", required: true);
+        var output = Opt<string>("--out", "The sample CSV (a GeoJSON of cell polygons is written beside it).", required: true);
+        var se = Opt("--target-se", "Target standard error of overall accuracy.", 0.01);
+        var ua = Opt<string?>("--expected-ua", "Conjectured user's accuracy per stratum, e.g. 0:0.95,1:0.7.");
+        var min = Opt("--min-per-stratum", "Smallest sample in any stratum.", 50);
+        var seed = Opt("--seed", "Random seed.", 42);
+        var cmd = new Command("validation-sample", "Stratified random sample of cells for photo-interpretation (Olofsson et al. 2014).") { map, output, se, ua, min, seed };
+        cmd.SetAction(p => Commands.ValidationSample(p.GetValue(map)!, p.GetValue(output)!, p.GetValue(se), p.GetValue(ua), p.GetValue(min), p.GetValue(seed)));
+        return cmd;
+    }
+
+    private static Command ValidationAssessCommand()
+    {
+        var map = Opt<string>("--map", "The map the sample was drawn from.", required: true);
+        var sample = Opt<string>("--sample", "The sample CSV with the reference column filled in.", required: true);
+        var json = Opt<string?>("--json", "Write the assessment as JSON here.");
+        var csv = Opt<string?>("--csv", "Write the area estimates as CSV here.");
+        var cmd = new Command("validation-assess", "Error matrix in area proportions, accuracies with 95% intervals and error-adjusted areas.") { map, sample, json, csv };
+        cmd.SetAction(p => Commands.ValidationAssess(p.GetValue(map)!, p.GetValue(sample)!, p.GetValue(json), p.GetValue(csv)));
+        return cmd;
+    }
+
+    private static Command DemoCommand()
+    {
+        var outDir = Opt("--out", "Output folder.", "demo-output");
+        var cellsX = Opt("--cells-x", "Synthetic grid width.", 90);
+        var cellsY = Opt("--cells-y", "Synthetic grid height.", 60);
+        var seed = Opt("--seed", "Random seed.", 42);
+        var cmd = new Command("demo", "The whole pipeline end to end on a synthetic scene and the real Landsat scenes in shared/data.") { outDir, cellsX, cellsY, seed };
+        cmd.SetAction(p => Commands.Demo(p.GetValue(outDir)!, p.GetValue(cellsX), p.GetValue(cellsY), p.GetValue(seed)));
+        return cmd;
+    }
+
+    internal static int[] ParseYears(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        int[] years = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out years[i]) || years[i] < 1900 || years[i] > 2200)
+            {
+                throw new ArgumentException($"--years: '{parts[i]}' is not a year");
+            }
+        }
+
+        if (years.Length == 0)
+        {
+            throw new ArgumentException("--years: no year given");
+        }
+
+        return years;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Inegi.UrbanGrowth.Patches;
+using Inegi.UrbanGrowth.Spectral;
+
+namespace Inegi.UrbanGrowth.Pipeline;
+
+/// <summary>
+/// How a cell's features are computed from the mosaic: reflectance scale and offset, the tasseled-cap coefficient
+/// set, and the channels (standard names, or custom index expressions). Saved beside a features CSV and inside every
+/// model file, so that a map is always classified with the features its model was trained on.
+/// </summary>
+public sealed record FeatureExtractionSettings
+{
+    /// <summary>The pilot's settings: the 27 standard channels, Crist (1985) TM tasseled cap, scale 0.0001, offset 0.</summary>
+    public static FeatureExtractionSettings Default { get; } = new();
+
+    /// <summary>Reflectance = DN * Scale + Offset (SPEC 1.1; 0.0000275 for Landsat Collection 2 Level 2).</summary>
+    public float Scale { get; init; } = SpectralTransform.DefaultScale;
+
+    /// <summary>Reflectance offset (-0.2 for Landsat Collection 2 Level 2).</summary>
+    public float Offset { get; init; } = SpectralTransform.DefaultOffset;
+
+    /// <summary>Name of the tasseled-cap coefficient set (see <see cref="TasseledCapCoefficients.FromName"/>).</summary>
+    public string TasseledCap { get; init; } = TasseledCapCoefficients.Default.Name;
+
+    /// <summary>Channel names in order; a name that is not standard needs an entry in <see cref="CustomChannels"/>.</summary>
+    public IReadOnlyList<string> Channels { get; init; } = StandardChannels.Names;
+
+    /// <summary>Expressions of the custom channels by name (e.g. <c>"(nir - swir1) / (nir + swir1)"</c>).</summary>
+    public IReadOnlyDictionary<string, string> CustomChannels { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Builds the channel set these settings describe.</summary>
+    /// <exception cref="ArgumentException">An unknown channel without an expression.</exception>
+    public ChannelSet CreateChannelSet()
+    {
+        if (Channels.SequenceEqual(StandardChannels.Names) && CustomChannels.Count == 0)
+        {
+            return ChannelSet.Standard;
+        }
+
+        ChannelSet set = ChannelSet.Standard;
+        foreach ((string name, string expression) in CustomChannels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            set = set.Add(name, expression);
+        }
+
+        foreach (string name in Channels)
+        {
+            if (set.IndexOf(name) < 0)
+            {
+                throw new ArgumentException($"Channel '{name}' is neither standard nor defined by a custom expression.", nameof(Channels));
+            }
+        }
+
+        return set.Select(Channels);
+    }
+
+    /// <summary>The spectral transform for these settings.</summary>
+    public SpectralTransform CreateSpectralTransform() =>
+        new(CreateChannelSet(), TasseledCapCoefficients.FromName(TasseledCap), Scale, Offset);
+
+    /// <summary>The names of the patch features these settings produce (channel-major, 18 per channel).</summary>
+    public FeatureSchema CreateSchema() => new PatchFeatureLayout(Channels).Schema;
+
+    /// <summary>The settings as a JSON object.</summary>
+    public JsonObject ToJson()
+    {
+        var custom = new JsonObject();
+        foreach ((string k, string v) in CustomChannels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            custom[k] = v;
+        }
+
+        return new JsonObject
+        {
+            ["scale"] = Scale,
+            ["offset"] = Offset,
+            ["tasseled_cap"] = TasseledCap,
+            ["channels"] = new JsonArray([.. Channels.Select(c => (JsonNode?)JsonValue.Create(c))]),
+            ["custom_channels"] = custom,
+        };
+    }
+
+    /// <summary>Reads settings written by <see cref="ToJson"/>.</summary>
+    /// <param name="json">The JSON object.</param>
+    /// <param name="source">Where the JSON came from, for error messages.</param>
+    public static FeatureExtractionSettings FromJson(JsonNode json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            var custom = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (json["custom_channels"] is JsonObject c)
+            {
+                foreach ((string k, JsonNode? v) in c)
+                {
+                    custom[k] = v?.GetValue<string>() ?? throw new FormatException($"custom channel '{k}' has no expression");
+                }
+            }
+
+            var settings = new FeatureExtractionSettings
+            {
+                Scale = json["scale"]?.GetValue<float>() ?? SpectralTransform.DefaultScale,
+                Offset = json["offset"]?.GetValue<float>() ?? SpectralTransform.DefaultOffset,
+                TasseledCap = json["tasseled_cap"]?.GetValue<string>() ?? TasseledCapCoefficients.Default.Name,
+                Channels = json["channels"] is JsonArray a ? [.. a.Select(n => n?.GetValue<string>() ?? throw new FormatException("empty channel name"))] : StandardChannels.Names,
+                CustomChannels = custom,
+            };
+            _ = settings.CreateChannelSet();
+            _ = TasseledCapCoefficients.FromName(settings.TasseledCap);
+            return settings;
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or JsonException or KeyNotFoundException)
+        {
+            throw new DataFileException(source, "invalid feature settings: " + e.Message, e);
+        }
+    }
+
+    /// <summary>The sidecar file that holds the settings of a features CSV (<c>F.csv</c> -> <c>F.csv.settings.json</c>).</summary>
+    /// <param name="featuresCsvPath">The features CSV.</param>
+    public static string SidecarPath(string featuresCsvPath) => featuresCsvPath + ".settings.json";
+
+    /// <summary>Writes the settings beside a features CSV.</summary>
+    /// <param name="featuresCsvPath">The features CSV.</param>
+    public void WriteSidecar(string featuresCsvPath) =>
+        AtomicFile.WriteAllText(SidecarPath(featuresCsvPath), ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+
+    /// <summary>Reads the settings beside a features CSV, or returns <see cref="Default"/> when there is none.</summary>
+    /// <param name="featuresCsvPath">The features CSV.</param>
+    public static FeatureExtractionSettings ReadSidecarOrDefault(string featuresCsvPath)
+    {
+        string path = SidecarPath(featuresCsvPath);
+        if (!File.Exists(path))
+        {
+            return Default;
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new DataFileException(path, "not valid JSON: " + e.Message, e);
+        }
+
+        return FromJson(node ?? throw new DataFileException(path, "empty JSON"), path);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Channels.Count} channels, tasseled cap {TasseledCap}, reflectance = DN * {Scale} + {Offset}");
+}

@@ -1,0 +1,254 @@
+using System.Buffers;
+using System.Diagnostics;
+using Inegi.UrbanGrowth.Raster;
+
+namespace Inegi.UrbanGrowth.Pipeline;
+
+/// <summary>Options of <see cref="GridClassifier"/>.</summary>
+public sealed record ClassificationOptions
+{
+    /// <summary>Decision threshold on p(urban); the model's own when null.</summary>
+    public float? Threshold { get; init; }
+
+    /// <summary>Worker threads; all cores when -1.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>Rows of cells computed together (larger batches feed the threads better; memory grows with it).</summary>
+    public int RowsPerBatch { get; init; } = 4;
+}
+
+/// <summary>What a classification run did.</summary>
+public sealed class ClassificationSummary
+{
+    /// <summary>Cells in the grid.</summary>
+    public long Cells { get; init; }
+
+    /// <summary>Cells classified (complete patches).</summary>
+    public long Classified { get; init; }
+
+    /// <summary>Cells whose patch leaves the mosaic or holds nodata (written as nodata).</summary>
+    public long Incomplete { get; init; }
+
+    /// <summary>Cells mapped urban.</summary>
+    public long Urban { get; init; }
+
+    /// <summary>Wall time.</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Cells per second (all cells of the grid over the wall time).</summary>
+    public double CellsPerSecond => Elapsed.TotalSeconds > 0 ? Cells / Elapsed.TotalSeconds : 0;
+
+    /// <summary>
+    /// The confusion of the map against the grid's labels (rows: label, columns: mapped class), over cells that are
+    /// labelled and classified; null when the grid has no labels.
+    /// </summary>
+    public long[,]? Confusion { get; init; }
+
+    /// <summary>Labelled cells that could not be classified (incomplete), left out of <see cref="Confusion"/>.</summary>
+    public long LabelledIncomplete { get; init; }
+
+    /// <summary>The threshold used.</summary>
+    public float Threshold { get; init; }
+}
+
+/// <summary>
+/// Classifies every cell of a grid from a mosaic and writes the map of SPEC 7 (band 1 class, band 2 p(urban) in
+/// percent; 255 nodata). The mosaic is streamed in bands of cell rows: each cell's 33 x 33 window is read once through
+/// the reader's block cache, features and predictions run in parallel, and map rows are written in order, so memory
+/// stays bounded whatever the mosaic's size.
+/// </summary>
+public static class GridClassifier
+{
+    /// <summary>Classifies the grid and writes the map atomically.</summary>
+    /// <param name="mosaic">The mosaic.</param>
+    /// <param name="grid">The grid opened over the mosaic (labels, if any, feed the confusion table).</param>
+    /// <param name="model">The model.</param>
+    /// <param name="outputPath">The map GeoTIFF to write.</param>
+    /// <param name="options">Threshold and threads.</param>
+    /// <param name="progress">Receives cells done.</param>
+    /// <param name="cancellationToken">Stops the run (no map is left behind).</param>
+    public static ClassificationSummary Classify(Mosaic mosaic, CellGrid grid, UrbanModel model, string outputPath,
+        ClassificationOptions? options = null, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mosaic);
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= new ClassificationOptions();
+        float threshold = options.Threshold ?? model.Threshold;
+        var extractor = new CellFeatureExtractor(model.Settings);
+        model.InputSchema.EnsureCompatible(extractor.Schema, "the model");
+
+        int width = grid.Width, height = grid.Height;
+        var writeOptions = new GeoTiffWriteOptions
+        {
+            Width = width,
+            Height = height,
+            BandCount = 2,
+            SampleType = RasterSampleType.Byte,
+            GeoTransform = grid.Info.GeoTransform,
+            Epsg = grid.Info.Epsg,
+            NoData = UrbanClass.Undefined,
+        };
+
+        var stopwatch = Stopwatch.StartNew();
+        long classified = 0, incomplete = 0, urban = 0, labelledIncomplete = 0;
+        long[,] confusion = new long[2, 2];
+        bool anyLabel = false;
+        int rowsPerBatch = Math.Max(1, options.RowsPerBatch);
+        int featureCount = extractor.FeatureCount;
+        float[] features = new float[(long)rowsPerBatch * width * featureCount];
+        bool[] complete = new bool[rowsPerBatch * width];
+        float[] probability = new float[rowsPerBatch * width];
+        byte[] labels = new byte[rowsPerBatch * width];
+        byte[] mapRows = new byte[2 * width];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
+
+        using var writer = GeoTiffWriter.Create(outputPath, writeOptions);
+        for (int firstRow = 0; firstRow < height; firstRow += rowsPerBatch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int rows = Math.Min(rowsPerBatch, height - firstRow);
+            int cells = rows * width;
+            ComputeFeatures(mosaic, grid, extractor, firstRow, rows, features, complete, parallel);
+
+            int completeCount = 0;
+            for (int i = 0; i < cells; i++)
+            {
+                if (complete[i])
+                {
+                    completeCount++;
+                }
+            }
+
+            if (completeCount > 0)
+            {
+                PredictComplete(model, features, complete, cells, completeCount, featureCount, probability);
+            }
+
+            grid.ReadLabels(firstRow, rows, labels.AsSpan(0, cells));
+            for (int r = 0; r < rows; r++)
+            {
+                Span<byte> classRow = mapRows.AsSpan(0, width);
+                Span<byte> probabilityRow = mapRows.AsSpan(width, width);
+                for (int c = 0; c < width; c++)
+                {
+                    int i = (r * width) + c;
+                    byte label = labels[i];
+                    if (!complete[i])
+                    {
+                        classRow[c] = UrbanClass.Undefined;
+                        probabilityRow[c] = UrbanClass.Undefined;
+                        incomplete++;
+                        if (label <= UrbanClass.Urban)
+                        {
+                            labelledIncomplete++;
+                        }
+
+                        continue;
+                    }
+
+                    float p = probability[i];
+                    byte mapped = p >= threshold ? UrbanClass.Urban : UrbanClass.NonUrban;
+                    classRow[c] = mapped;
+                    probabilityRow[c] = (byte)Math.Clamp((int)MathF.Round(p * 100f), 0, 100);
+                    classified++;
+                    if (mapped == UrbanClass.Urban)
+                    {
+                        urban++;
+                    }
+
+                    if (label <= UrbanClass.Urban)
+                    {
+                        anyLabel = true;
+                        confusion[label, mapped]++;
+                    }
+                }
+
+                writer.WriteRows<byte>(mapRows);
+            }
+
+            progress?.Report(new PipelineProgress("classify", (long)(firstRow + rows) * width, (long)width * height, stopwatch.Elapsed));
+        }
+
+        writer.Commit();
+        return new ClassificationSummary
+        {
+            Cells = (long)width * height,
+            Classified = classified,
+            Incomplete = incomplete,
+            Urban = urban,
+            Elapsed = stopwatch.Elapsed,
+            Confusion = anyLabel ? confusion : null,
+            LabelledIncomplete = labelledIncomplete,
+            Threshold = threshold,
+        };
+    }
+
+    /// <summary>
+    /// Computes the features of the cells of <paramref name="rows"/> grid rows starting at <paramref name="firstRow"/>,
+    /// in parallel over cells; <paramref name="complete"/> tells which cells have a full patch without nodata.
+    /// </summary>
+    internal static void ComputeFeatures(Mosaic mosaic, CellGrid grid, CellFeatureExtractor extractor, int firstRow, int rows,
+        float[] features, bool[] complete, ParallelOptions parallel)
+    {
+        int width = grid.Width;
+        int cells = rows * width;
+        int featureCount = extractor.FeatureCount;
+        Parallel.For(0, cells, parallel, extractor.CreateScratch, (i, _, scratch) =>
+        {
+            int row = firstRow + (i / width), col = i % width;
+            complete[i] = TryExtract(mosaic, grid, extractor, row, col, scratch, features.AsSpan(i * featureCount, featureCount));
+            return scratch;
+        }, _ => { });
+    }
+
+    /// <summary>Reads one cell's window and computes its features; false when the cell is incomplete.</summary>
+    internal static bool TryExtract(Mosaic mosaic, CellGrid grid, CellFeatureExtractor extractor, int row, int col,
+        CellFeatureExtractor.Scratch scratch, Span<float> destination)
+    {
+        PixelWindow window = grid.PatchWindow(row, col);
+        if (!mosaic.Info.Contains(window))
+        {
+            return false;
+        }
+
+        Span<float> values = scratch.Window;
+        mosaic.Read(window, values);
+        if (mosaic.ContainsNoData(values))
+        {
+            return false;
+        }
+
+        extractor.Extract(values, destination, scratch);
+        return true;
+    }
+
+    private static void PredictComplete(UrbanModel model, float[] features, bool[] complete, int cells, int completeCount, int featureCount, float[] probability)
+    {
+        float[] packed = ArrayPool<float>.Shared.Rent(completeCount * featureCount);
+        try
+        {
+            for (int i = 0, k = 0; i < cells; i++)
+            {
+                if (complete[i])
+                {
+                    features.AsSpan(i * featureCount, featureCount).CopyTo(packed.AsSpan(k * featureCount, featureCount));
+                    k++;
+                }
+            }
+
+            float[] exact = packed.Length == completeCount * featureCount ? packed : packed[..(completeCount * featureCount)];
+            var matrix = new FeatureMatrix(exact, completeCount, model.InputSchema);
+            float[] p = new float[completeCount];
+            model.PredictUrbanProbability(matrix, p);
+            for (int i = 0, k = 0; i < cells; i++)
+            {
+                probability[i] = complete[i] ? p[k++] : 0f;
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packed);
+        }
+    }
+}

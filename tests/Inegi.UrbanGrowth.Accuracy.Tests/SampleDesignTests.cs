@@ -54,7 +54,8 @@ public sealed class SampleDesignTests
         }
 
         var equal = SampleDesign.Allocate(counts, 1000, SampleAllocation.Equal);
-        Assert.All(equal, a => Assert.Equal(250, a.SampleSize));
+        Assert.Equal(187, equal.Single(a => a.Stratum == 3).SampleSize); // the whole stratum
+        Assert.All(equal.Where(a => a.Stratum != 3), a => Assert.Equal(271, a.SampleSize)); // (1000 - 187) / 3
 
         var mixed = SampleDesign.Allocate(counts, 1000, SampleAllocation.MinimumThenProportional, minimumPerStratum: 100);
         Assert.Equal(1000, mixed.Sum(a => a.SampleSize));

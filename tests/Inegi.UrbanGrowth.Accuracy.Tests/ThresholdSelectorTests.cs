@@ -58,7 +58,7 @@ public sealed class ThresholdSelectorTests
     [Fact]
     public void Select_PopulationWeights_ScoreEqualsBruteForceAndThresholdRises()
     {
-        var (p, labels) = PriorShiftTests.Population(20_000, 0.5, 7);
+        var (p, labels) = PriorShiftTests.Population(4_000, 0.5, 7);
         var population = ThresholdOptions.ForPopulation(0.5, 0.02);
         var weighted = ThresholdSelector.Select(p, labels, population);
         var slow = BruteForce(p, labels, population);

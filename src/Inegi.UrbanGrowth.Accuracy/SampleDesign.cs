@@ -9,7 +9,7 @@ public enum SampleAllocation
     /// <summary>The same n_h in every stratum (capped at N_h).</summary>
     Equal,
 
-    /// <summary>At least a minimum per stratum (capped at N_h), the rest proportional: the compromise of Olofsson et al. (2014, section 5.1.2).</summary>
+    /// <summary>At least a minimum per stratum (capped at N_h), the rest proportional: the compromise of Olofsson et al. (2014, section 5.1).</summary>
     MinimumThenProportional,
 }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Inegi.UrbanGrowth.Accuracy;
 using Inegi.UrbanGrowth.Selection;
 using Inegi.UrbanGrowth.Trees;
 
@@ -115,25 +116,7 @@ public sealed class UrbanModel
 
         if (PopulationPrevalence is { } prevalence)
         {
-            AdjustToPrevalence(urbanProbability[..features.RowCount], TrainingPrevalence, prevalence);
-        }
-    }
-
-    /// <summary>Bayes prior shift of binary urban probabilities from the training prevalence to the population's.</summary>
-    /// <param name="urbanProbability">Probabilities, adjusted in place.</param>
-    /// <param name="trainingPrevalence">Share of urban in the training sample.</param>
-    /// <param name="populationPrevalence">Share of urban in the population.</param>
-    /// <remarks>p' = p w1 / (p w1 + (1 - p) w0), with w1 = pi_pop / pi_train and w0 = (1 - pi_pop) / (1 - pi_train).</remarks>
-    public static void AdjustToPrevalence(Span<float> urbanProbability, double trainingPrevalence, double populationPrevalence)
-    {
-        double w1 = populationPrevalence / trainingPrevalence;
-        double w0 = (1 - populationPrevalence) / (1 - trainingPrevalence);
-        for (int i = 0; i < urbanProbability.Length; i++)
-        {
-            double p = urbanProbability[i];
-            double num = p * w1;
-            double den = num + ((1 - p) * w0);
-            urbanProbability[i] = den > 0 ? (float)(num / den) : 0f;
+            PriorShift.AdjustBinary(urbanProbability[..features.RowCount], TrainingPrevalence, prevalence);
         }
     }
 

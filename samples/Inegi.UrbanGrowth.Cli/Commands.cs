@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Inegi.UrbanGrowth.Accuracy;
+using Inegi.UrbanGrowth.Pipeline;
+using Inegi.UrbanGrowth.Raster;
+
+namespace Inegi.UrbanGrowth.Cli;
+
+/// <summary>The command actions: parse files, call the pipeline, print what users need to see.</summary>
+internal static partial class Commands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    internal static Mosaic OpenMosaic(string[] paths, string? bands)
+    {
+        if (paths.Length != 1 && paths.Length != StandardChannels.BandCount)
+        {
+            throw new ArgumentException($"--mosaic takes one 6-band file or six single-band files, not {paths.Length}");
+        }
+
+        foreach (string p in paths)
+        {
+            if (!File.Exists(p))
+            {
+                throw new DataFileException(p, "file not found");
+            }
+        }
+
+        var options = new MosaicOptions();
+        if (bands is not null)
+        {
+            int[] numbers = [.. bands.Split(',').Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1 ? v - 1 : throw new ArgumentException($"--bands: '{b}' is not a band number"))];
+            if (numbers.Length != StandardChannels.BandCount)
+            {
+                throw new ArgumentException("--bands needs six band numbers: blue,green,red,nir,swir1,swir2");
+            }
+
+            options = options with { BandOrder = new BandOrder(numbers) };
+        }
+
+        return paths.Length == 1 ? Mosaic.Open(paths[0], options) : Mosaic.Open(paths, options);
+    }
+
+    internal static void RequireFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataFileException(path, "file not found");
+        }
+    }
+
+    public static int Sample(string gridPath, int perClass, int seed, string output, string[]? mosaicPaths)
+    {
+        RequireFile(gridPath);
+        if (perClass < 1)
+        {
+            throw new ArgumentException("--per-class must be at least 1");
+        }
+
+        using Mosaic? mosaic = mosaicPaths is { Length: > 0 } ? OpenMosaic(mosaicPaths, null) : null;
+        RasterInfo reference = mosaic?.Info ?? GeoTiffReader.ReadInfo(gridPath);
+        using CellGrid grid = CellGrid.Open(gridPath, reference);
+        TrainingSample sample = TrainingSample.Draw(grid, perClass, seed, mosaic);
+        sample.WriteCsv(output);
+        Console.WriteLine(sample.ToString());
+        if (sample.DrawnPerClass.Any(n => n < perClass))
+        {
+            Console.Error.WriteLine("urban: warning: a class has fewer usable cells than --per-class; all of them were taken");
+        }
+
+        return UrbanCli.Success;
+    }
+
+    public static int Features(string[] mosaicPaths, string? bands, string gridPath, string? cellsPath, string output, float scale, float offset, string tasseledCap, int threads)
+    {
+        RequireFile(gridPath);
+        using Mosaic mosaic = OpenMosaic(mosaicPaths, bands);
+        using CellGrid grid = CellGrid.Open(gridPath, mosaic);
+        IReadOnlyList<SampledCell>? cells = cellsPath is null ? null : TrainingSample.ReadCsv(cellsPath, grid.Width);
+        var settings = FeatureExtractionSettings.Default with { Scale = scale, Offset = offset, TasseledCap = tasseledCap };
+        FeatureExtractionSummary summary = FeatureExtraction.WriteCsv(mosaic, grid, cells, output, settings, threads, new ConsoleProgress());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.Written:N0} cells written to {output}, {summary.Incomplete:N0} incomplete skipped, {summary.Elapsed.TotalSeconds:F1} s ({(summary.Written + summary.Incomplete) / Math.Max(summary.Elapsed.TotalSeconds, 1e-9):N0} cells/s)"));
+        return UrbanCli.Success;
+    }
+
+    public static int Inspect(string modelPath)
+    {
+        UrbanModel model = UrbanModel.Load(modelPath);
+        Console.WriteLine(model.ToJson().ToJsonString(Indented));
+        return UrbanCli.Success;
+    }
+
+    public static int Classify(string[] mosaicPaths, string? bands, string gridPath, string modelPath, string output, float? threshold, string? json, int threads)
+    {
+        RequireFile(gridPath);
+        if (threshold is { } t && !(t >= 0 && t <= 1))
+        {
+            throw new ArgumentException("--threshold must lie between 0 and 1");
+        }
+
+        UrbanModel model = UrbanModel.Load(modelPath);
+        using Mosaic mosaic = OpenMosaic(mosaicPaths, bands);
+        using CellGrid grid = CellGrid.Open(gridPath, mosaic);
+        ClassificationSummary summary = GridClassifier.Classify(mosaic, grid, model, output,
+            new ClassificationOptions { Threshold = threshold, MaxDegreeOfParallelism = threads }, new ConsoleProgress());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.Cells:N0} cells: {summary.Classified:N0} classified ({summary.Urban:N0} urban), {summary.Incomplete:N0} incomplete; {summary.Elapsed.TotalSeconds:F1} s, {summary.CellsPerSecond:N0} cells/s; map {output}"));
+        if (summary.Confusion is { } confusion)
+        {
+            var table = Reports.NationalTable(confusion);
+            Console.WriteLine(table.Text);
+            if (json is not null)
+            {
+                AtomicFile.WriteAllText(json, table.Json.ToJsonString(Indented) + "\n");
+            }
+        }
+        else if (json is not null)
+        {
+            throw new DataFileException(gridPath, "the grid holds no labels, so there is no national evaluation to write to --json");
+        }
+
+        return UrbanCli.Success;
+    }
+
+    public static int ValidationSample(string mapPath, string output, double targetSe, string? expectedUa, int minPerStratum, int seed)
+    {
+        RequireFile(mapPath);
+        if (!(targetSe > 0 && targetSe < 0.5))
+        {
+            throw new ArgumentException("--target-se must lie between 0 and 0.5");
+        }
+
+        using GeoTiffReader map = GeoTiffReader.Open(mapPath);
+        RasterInfo info = map.Info;
+        byte[] strata = new byte[checked(info.Width * info.Height)];
+        map.Read<byte>(new PixelWindow(0, 0, info.Width, info.Height), [0], strata);
+        long[] counts = new long[256];
+        SampleDesign.CountStrata(strata, counts);
+        counts[UrbanClass.Undefined] = 0;
+        long population = counts.Sum();
+        if (population == 0)
+        {
+            throw new DataFileException(mapPath, "the map holds no classified cell");
+        }
+
+        var ua = ParseUserAccuracies(expectedUa);
+        var present = Enumerable.Range(0, 255).Where(c => counts[c] > 0).ToArray();
+        double[] weights = [.. present.Select(c => (double)counts[c] / population)];
+        double[] accuracies = [.. present.Select(c => ua.TryGetValue(c, out double u) ? u : (c == UrbanClass.NonUrban ? 0.95 : 0.7))];
+        int n = SampleDesign.SampleSize(weights, accuracies, targetSe, population);
+        StratumAllocation[] allocation = SampleDesign.Allocate(counts, n, SampleAllocation.MinimumThenProportional, minPerStratum);
+        IReadOnlyList<SampleCell> cells = SampleDesign.Select(strata, info.Width, info.Height, allocation, (ulong)seed);
+        SampleFiles.WriteCsv(output, cells, info.GeoTransform);
+        string geojson = Path.ChangeExtension(output, ".geojson");
+        SampleFiles.WriteGeoJson(geojson, cells, info.GeoTransform, info.Epsg ?? 0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{cells.Count:N0} cells sampled (target SE {targetSe}: n = {n}); {string.Join(", ", allocation.Where(a => a.SampleSize > 0).Select(a => $"stratum {a.Stratum}: {a.SampleSize} of {a.Population:N0}"))}; {output}, {geojson}"));
+        return UrbanCli.Success;
+    }
+
+    private static Dictionary<int, double> ParseUserAccuracies(string? text)
+    {
+        var result = new Dictionary<int, double>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return result;
+        }
+
+        foreach (string pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] kv = pair.Split(':');
+            if (kv.Length != 2 || !int.TryParse(kv[0], NumberStyles.None, CultureInfo.InvariantCulture, out int c) || c > 254
+                || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double u) || !(u > 0 && u < 1))
+            {
+                throw new ArgumentException($"--expected-ua: '{pair}' is not CLASS:ACCURACY (accuracy between 0 and 1)");
+            }
+
+            result[c] = u;
+        }
+
+        return result;
+    }
+
+    public static int ValidationAssess(string mapPath, string samplePath, string? json, string? csv)
+    {
+        RequireFile(mapPath);
+        using GeoTiffReader map = GeoTiffReader.Open(mapPath);
+        RasterInfo info = map.Info;
+        byte[] classes = new byte[checked(info.Width * info.Height)];
+        map.Read<byte>(new PixelWindow(0, 0, info.Width, info.Height), [0], classes);
+        long[] counts = new long[256];
+        SampleDesign.CountStrata(classes, counts);
+        IReadOnlyList<ReferenceSample> samples = SampleFiles.ReadReferenceCsv(samplePath);
+        byte[] present = [.. Enumerable.Range(0, 255).Where(c => counts[c] > 0).Select(c => (byte)c)];
+        long[] mapped = [.. present.Select(c => counts[c])];
+        double cellArea = Math.Abs(info.GeoTransform.PixelWidth * info.GeoTransform.PixelHeight) / 1e6;
+        string[] names = [.. present.Select(c => c < UrbanClass.Names.Count ? UrbanClass.Names[c] : "class_" + c.ToString(CultureInfo.InvariantCulture))];
+        AreaEstimate estimate = AreaEstimator.Estimate(samples, present, mapped, cellArea, names);
+        Console.WriteLine(estimate.ToText());
+        if (json is not null)
+        {
+            estimate.WriteJson(json);
+        }
+
+        if (csv is not null)
+        {
+            estimate.WriteCsv(csv);
+        }
+
+        return UrbanCli.Success;
+    }
+}

@@ -383,7 +383,7 @@ public sealed partial class SyntheticScene
             uint h1 = Hashing.Hash(saltA, gi, j), h2 = Hashing.Hash(saltB, gi, j);
             float common = 1f + 0.12f * ((h1 & 0xFF) * (1f / 255f) - 0.5f);
             float cloud = 0.9f * Smooth(CloudLo, CloudHi, s.Cloud[i]);
-            float shadow = 0.65f * Smooth(CloudLo, CloudHi, s.Shadow[i]) * (1f - cloud);
+            float shadow = 0.75f * Smooth(CloudLo, CloudHi, s.Shadow[i]) * (1f - cloud);
             for (int b = 0; b < BandCount; b++)
             {
                 uint bits = b < 3 ? h1 >> (8 * (b + 1)) : h2 >> (8 * (b - 3));

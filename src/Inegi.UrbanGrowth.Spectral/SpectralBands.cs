@@ -25,4 +25,4 @@ public readonly record struct SpectralBands(float Blue, float Green, float Red, 
 /// <summary>A user-defined per-pixel index over the six reflectance bands.</summary>
 /// <param name="bands">The pixel's reflectance.</param>
 /// <returns>The index value; a non-finite result is stored as 0 (SPEC 2).</returns>
-public delegate float SpectralIndexFunction(in SpectralBands bands);
+public delegate float SpectralIndexFunction(SpectralBands bands);

@@ -182,6 +182,7 @@ public sealed class SpectralTransform
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunScalar<T>(ReadOnlySpan<T> source, int n, Span<float> destination, bool scaled, ReadOnlySpan<int> offsets)
         where T : unmanaged
     {
@@ -200,6 +201,7 @@ public sealed class SpectralTransform
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunCustom<T>(ReadOnlySpan<T> source, int n, Span<float> destination, bool scaled)
         where T : unmanaged
     {
@@ -224,12 +226,12 @@ public sealed class SpectralTransform
         float nir = ToSingle(source[(3 * n) + i]), s1 = ToSingle(source[(4 * n) + i]), s2 = ToSingle(source[(5 * n) + i]);
         if (scaled)
         {
-            b = MathF.FusedMultiplyAdd(b, Scale, Offset);
-            g = MathF.FusedMultiplyAdd(g, Scale, Offset);
-            r = MathF.FusedMultiplyAdd(r, Scale, Offset);
-            nir = MathF.FusedMultiplyAdd(nir, Scale, Offset);
-            s1 = MathF.FusedMultiplyAdd(s1, Scale, Offset);
-            s2 = MathF.FusedMultiplyAdd(s2, Scale, Offset);
+            b = ScalarReference.MultiplyAdd(b, Scale, Offset);
+            g = ScalarReference.MultiplyAdd(g, Scale, Offset);
+            r = ScalarReference.MultiplyAdd(r, Scale, Offset);
+            nir = ScalarReference.MultiplyAdd(nir, Scale, Offset);
+            s1 = ScalarReference.MultiplyAdd(s1, Scale, Offset);
+            s2 = ScalarReference.MultiplyAdd(s2, Scale, Offset);
         }
 
         return new SpectralBands(b, g, r, nir, s1, s2);

@@ -116,7 +116,7 @@ public sealed class KernelTests
             var reflectance = new float[6 * n];
             for (int i = 0; i < reflectance.Length; i++)
             {
-                reflectance[i] = MathF.FusedMultiplyAdd(toFloat(dn[i]), 0.0001f, -0.01f);
+                reflectance[i] = ScalarReference.MultiplyAdd(toFloat(dn[i]), 0.0001f, -0.01f);
             }
 
             var expected = new float[27 * n];

@@ -9,6 +9,17 @@ namespace Inegi.UrbanGrowth.Spectral.Kernels;
 /// </summary>
 internal static class ScalarReference
 {
+    /// <summary>
+    /// Whether the CPU fuses multiply-add in hardware. When it does not (e.g. DOTNET_EnableAVX2=0, which also turns off
+    /// FMA), both the scalar and the vector paths use a separate multiply and add instead of the slow software FMA, so
+    /// they stay bit-identical to each other.
+    /// </summary>
+    public static readonly bool HasFma = System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+
+    /// <summary>x * y + z: fused when the hardware fuses, else multiply then add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MultiplyAdd(float x, float y, float z) => HasFma ? MathF.FusedMultiplyAdd(x, y, z) : (x * y) + z;
+
     /// <summary>SPEC 2's division: 0 for a zero divisor or a non-finite quotient.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SafeDivide(float x, float y) => ZeroIfNotFinite(x / y);
@@ -21,6 +32,7 @@ internal static class ScalarReference
     /// <param name="p">Reflectance of the pixel.</param>
     /// <param name="tc">The 36 tasseled-cap coefficients, row-major.</param>
     /// <param name="channels">27 values in SPEC 2 order.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ComputePixel(in SpectralBands p, ReadOnlySpan<float> tc, Span<float> channels)
     {
         float b = p.Blue, g = p.Green, r = p.Red, n = p.Nir, s1 = p.Swir1, s2 = p.Swir2;
@@ -85,11 +97,11 @@ internal static class ScalarReference
         {
             ReadOnlySpan<float> row = tc.Slice(k * 6, 6);
             float t = row[0] * b;
-            t = MathF.FusedMultiplyAdd(row[1], g, t);
-            t = MathF.FusedMultiplyAdd(row[2], r, t);
-            t = MathF.FusedMultiplyAdd(row[3], n, t);
-            t = MathF.FusedMultiplyAdd(row[4], s1, t);
-            t = MathF.FusedMultiplyAdd(row[5], s2, t);
+            t = MultiplyAdd(row[1], g, t);
+            t = MultiplyAdd(row[2], r, t);
+            t = MultiplyAdd(row[3], n, t);
+            t = MultiplyAdd(row[4], s1, t);
+            t = MultiplyAdd(row[5], s2, t);
             channels[21 + k] = ZeroIfNotFinite(t);
         }
     }

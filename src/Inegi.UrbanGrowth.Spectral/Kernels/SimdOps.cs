@@ -34,7 +34,7 @@ internal interface ISimdOps<TVec>
     /// <summary>x * y.</summary>
     static abstract TVec Multiply(TVec x, TVec y);
 
-    /// <summary>x * y + z with one rounding (same as <see cref="MathF.FusedMultiplyAdd"/>).</summary>
+    /// <summary>x * y + z exactly as <see cref="ScalarReference.MultiplyAdd"/> (fused when the hardware fuses).</summary>
     static abstract TVec MultiplyAdd(TVec x, TVec y, TVec z);
 
     /// <summary>x / y where the quotient is finite, else 0 (a zero divisor always gives an infinite or NaN quotient).</summary>
@@ -95,7 +95,8 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>>
     public static Vector128<float> Multiply(Vector128<float> x, Vector128<float> y) => x * y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> MultiplyAdd(Vector128<float> x, Vector128<float> y, Vector128<float> z) => Vector128.FusedMultiplyAdd(x, y, z);
+    public static Vector128<float> MultiplyAdd(Vector128<float> x, Vector128<float> y, Vector128<float> z) =>
+        ScalarReference.HasFma ? Vector128.FusedMultiplyAdd(x, y, z) : (x * y) + z;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> SafeDivide(Vector128<float> x, Vector128<float> y) => ZeroIfNotFinite(x / y);
@@ -156,7 +157,8 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>>
     public static Vector256<float> Multiply(Vector256<float> x, Vector256<float> y) => x * y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> z) => Vector256.FusedMultiplyAdd(x, y, z);
+    public static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> z) =>
+        ScalarReference.HasFma ? Vector256.FusedMultiplyAdd(x, y, z) : (x * y) + z;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> SafeDivide(Vector256<float> x, Vector256<float> y) => ZeroIfNotFinite(x / y);
@@ -217,7 +219,8 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>>
     public static Vector512<float> Multiply(Vector512<float> x, Vector512<float> y) => x * y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> MultiplyAdd(Vector512<float> x, Vector512<float> y, Vector512<float> z) => Vector512.FusedMultiplyAdd(x, y, z);
+    public static Vector512<float> MultiplyAdd(Vector512<float> x, Vector512<float> y, Vector512<float> z) =>
+        ScalarReference.HasFma ? Vector512.FusedMultiplyAdd(x, y, z) : (x * y) + z;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> SafeDivide(Vector512<float> x, Vector512<float> y) => ZeroIfNotFinite(x / y);

@@ -221,8 +221,8 @@ internal static class UrbanCli
     private static Command DemoCommand()
     {
         var outDir = Opt("--out", "Output folder.", "demo-output");
-        var cellsX = Opt("--cells-x", "Synthetic grid width.", 90);
-        var cellsY = Opt("--cells-y", "Synthetic grid height.", 60);
+        var cellsX = Opt("--cells-x", "Synthetic grid width.", 120);
+        var cellsY = Opt("--cells-y", "Synthetic grid height.", 80);
         var seed = Opt("--seed", "Random seed.", 42);
         var cmd = new Command("demo", "The whole pipeline end to end on a synthetic scene and the real Landsat scenes in shared/data.") { outDir, cellsX, cellsY, seed };
         cmd.SetAction(p => Commands.Demo(p.GetValue(outDir)!, p.GetValue(cellsX), p.GetValue(cellsY), p.GetValue(seed)));

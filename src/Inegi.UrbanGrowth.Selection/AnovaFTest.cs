@@ -6,7 +6,7 @@ namespace Inegi.UrbanGrowth.Selection;
 /// SSB = sum_c n_c (m_c - m)^2, SSW = sum_i (x_i - m_{c(i)})^2, F = (SSB / (k - 1)) / (SSW / (n - k)).
 /// The p-value is P(F(k - 1, n - k) &gt; F) (see <see cref="FDistributionTail"/>).</para>
 /// <para>sklearn computes SSB and SSW from sums of squares in the input's precision; this class uses the
-/// two-pass centred form in double, which is the same quantity without the cancellation, so a near-constant
+/// two-pass centred form in double (after shifting each column by its first value, exact in double), which is the same quantity without the cancellation, so a near-constant
 /// feature (tiny noise on a large offset) gets an accurate F. A feature constant within and across classes has
 /// SSB = SSW = 0 exactly and F = NaN (dropped by <see cref="SelectFwe"/>); constant within classes but different
 /// between them gives F = +inf and p = 0 (kept), as in sklearn.</para>
@@ -61,13 +61,22 @@ public static class AnovaFTest
         int m = features.ColumnCount;
         var sums = new double[classCount * m];
         ReadOnlySpan<float> values = features.Values;
+
+        // Shift every column by its first value (exact in double): sums of small deviations keep their precision
+        // when a column is a large offset plus small variation.
+        var shift = new double[m];
+        for (int j = 0; j < m; j++)
+        {
+            shift[j] = values[j];
+        }
+
         for (int r = 0; r < n; r++)
         {
             ReadOnlySpan<float> row = values.Slice(r * m, m);
             Span<double> classSums = sums.AsSpan(classOf[labels[r]] * m, m);
             for (int j = 0; j < m; j++)
             {
-                classSums[j] += row[j];
+                classSums[j] += row[j] - shift[j];
             }
         }
 
@@ -107,7 +116,7 @@ public static class AnovaFTest
             ReadOnlySpan<double> classMeans = sums.AsSpan(classOf[labels[r]] * m, m);
             for (int j = 0; j < m; j++)
             {
-                double d = row[j] - classMeans[j];
+                double d = (row[j] - shift[j]) - classMeans[j];
                 ssw[j] += d * d;
             }
         }

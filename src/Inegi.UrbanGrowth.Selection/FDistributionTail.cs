@@ -62,7 +62,7 @@ public static class FDistributionTail
     }
 
     /// <summary>Natural log of I_x(a, b) for small x via the continued fraction, never forming the tiny value.</summary>
-    private static double LogUpperTailSmall(double f, double d1, double d2)
+    internal static double LogUpperTailSmall(double f, double d1, double d2)
     {
         double a = d2 / 2;
         double b = d1 / 2;

@@ -6,7 +6,7 @@ namespace Inegi.UrbanGrowth.Selection;
 /// </summary>
 /// <remarks>
 /// <para>The variance is the population variance (divide by n, numpy's <c>var</c>), computed in double with two
-/// passes (mean, then squared deviations). For threshold 0 the compared value is min(variance, max - min), as
+/// passes (mean, then squared deviations), each column shifted by its first value (exact in double). For threshold 0 the compared value is min(variance, max - min), as
 /// sklearn does, so that rounding noise in the variance of a constant column (max - min = 0) never keeps it.</para>
 /// <para>A feature with a non-finite value gets a NaN variance and is dropped. Unlike sklearn, which raises when no
 /// feature passes, the fit returns an empty selection; a later stage or the learner reports it.</para>
@@ -55,7 +55,7 @@ public sealed class VarianceThreshold : IFeatureSelector
             for (int j = 0; j < m; j++)
             {
                 float v = row[j];
-                mean[j] += v;
+                mean[j] += (double)v - values[j];
                 min[j] = Math.Min(min[j], v);
                 max[j] = Math.Max(max[j], v);
             }
@@ -71,7 +71,7 @@ public sealed class VarianceThreshold : IFeatureSelector
             ReadOnlySpan<float> row = values.Slice(r * m, m);
             for (int j = 0; j < m; j++)
             {
-                double d = row[j] - mean[j];
+                double d = ((double)row[j] - values[j]) - mean[j];
                 variance[j] += d * d;
             }
         }

@@ -23,7 +23,7 @@ internal static class UrbanCli
 
         try
         {
-            return parsed.Invoke();
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is DataFileException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or NotSupportedException or FormatException)
         {

@@ -122,12 +122,16 @@ internal static class PatchKernels
     }
 
     /// <summary>Pass 2: central moments in float64 and the numpy histogram counts, one loop.</summary>
-    internal static void MomentsAndHistogram(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, out double m2, out double m3, out double m4)
+    internal static void MomentsAndHistogram(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, out double m2, out double m3, out double m4) =>
+        MomentsAndHistogram(x, mean, edges, first, norm, counts, UseAvx2, out m2, out m3, out m4);
+
+    /// <summary>Pass 2 with the AVX2 loop (<paramref name="vector"/>, needs AVX2) or the scalar reference loop only.</summary>
+    internal static void MomentsAndHistogram(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, bool vector, out double m2, out double m3, out double m4)
     {
         int n = x.Length;
         int i = 0;
         double s2 = 0, s3 = 0, s4 = 0;
-        if (UseAvx2 && n >= Vector256<float>.Count)
+        if (vector && n >= Vector256<float>.Count)
         {
             i = MomentsAndHistogramAvx2(x, mean, edges, first, norm, counts, out s2, out s3, out s4);
         }
@@ -334,7 +338,7 @@ internal static class PatchKernels
                 break;
             }
 
-            BucketIds(source[..m], lo, scale, ids);
+            BucketIds(source[..m], lo, scale, ids, vector: true);
             int selected = SelectBucket(ids[..m], counts, ref k);
             m = CompactBucket(source[..m], ids, selected, work, out lo, out hi);
             source = work[..m];
@@ -353,11 +357,11 @@ internal static class PatchKernels
     }
 
     /// <summary>Bucket id of each value: <c>(int)min((x - lo) * scale, 63)</c> in float32 (non-decreasing in x).</summary>
-    internal static void BucketIds(ReadOnlySpan<float> x, float lo, float scale, Span<int> ids)
+    internal static void BucketIds(ReadOnlySpan<float> x, float lo, float scale, Span<int> ids, bool vector)
     {
         int n = x.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && !ForceScalar)
+        if (vector && Vector256.IsHardwareAccelerated)
         {
             ref float r = ref MemoryMarshal.GetReference(x);
             ref int d = ref MemoryMarshal.GetReference(ids);

@@ -123,7 +123,7 @@ public sealed class PatchFeatureExtractor : IPatchFeatureExtractor
     /// <param name="maxDegreeOfParallelism">Threads to use; -1 (default) for all cores, 1 for the calling thread only.</param>
     /// <param name="cancellationToken">Stops the work between cells.</param>
     /// <remarks>Every cell is computed independently, so the result never depends on the thread count. Memory
-    /// beyond the output: one <see cref="PatchScratch"/> (about 5 bytes per pixel) per worker.</remarks>
+    /// beyond the output: one <see cref="PatchScratch"/> (about 9 bytes per pixel) per worker.</remarks>
     public void ExtractMany(ReadOnlyMemory<float> patches, FeatureMatrix destination, int maxDegreeOfParallelism = -1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);

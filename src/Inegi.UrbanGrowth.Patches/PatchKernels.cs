@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -121,12 +122,16 @@ internal static class PatchKernels
     }
 
     /// <summary>Pass 2: central moments in float64 and the numpy histogram counts, one loop.</summary>
-    internal static void MomentsAndHistogram(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, out double m2, out double m3, out double m4)
+    internal static void MomentsAndHistogram(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, out double m2, out double m3, out double m4) =>
+        MomentsAndHistogram(x, mean, edges, first, norm, counts, UseAvx2, out m2, out m3, out m4);
+
+    /// <summary>Pass 2 with the AVX2 loop (<paramref name="vector"/>, needs AVX2) or the scalar reference loop only.</summary>
+    internal static void MomentsAndHistogram(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, bool vector, out double m2, out double m3, out double m4)
     {
         int n = x.Length;
         int i = 0;
         double s2 = 0, s3 = 0, s4 = 0;
-        if (UseAvx2 && n >= Vector256<float>.Count)
+        if (vector && n >= Vector256<float>.Count)
         {
             i = MomentsAndHistogramAvx2(x, mean, edges, first, norm, counts, out s2, out s3, out s4);
         }
@@ -149,6 +154,10 @@ internal static class PatchKernels
 
     private static int MomentsAndHistogramAvx2(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, out double s2, out double s3, out double s4)
     {
+        // Bin counts are kept packed: 6 bits per bin in each 64-bit lane (bin b at bits 6b..6b+5, 60 bits), one
+        // lane per float pair (lane j counts values j and j + 4 of each vector). A lane gains at most 2 per
+        // iteration, so after 31 iterations no field exceeds 62 < 64 and the block is flushed into counts.
+        const int BlockIterations = 31;
         int n = x.Length;
         ref float r = ref MemoryMarshal.GetReference(x);
         ref float e = ref MemoryMarshal.GetReference(edges);
@@ -159,56 +168,49 @@ internal static class PatchKernels
         var meanV = Vector256.Create(mean);
         var zero = Vector256<int>.Zero;
         var one = Vector256.Create(1);
+        var six = Vector256.Create(6);
         var seven = Vector256.Create(7);
         var nine = Vector256.Create(9);
+        var oneBit = Vector256.Create(1UL);
         Vector256<double> a2 = default, a3 = default, a4 = default, b2 = default, b3 = default, b4 = default;
-        Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default;
-        Vector256<int> c5 = default, c6 = default, c7 = default, c8 = default, c9 = default;
         int i = 0;
-        for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+        while (i <= n - Vector256<float>.Count)
         {
-            var v = Vector256.LoadUnsafe(ref r, (nuint)i);
+            int blockLast = Math.Min(n - Vector256<float>.Count, i + ((BlockIterations - 1) * Vector256<float>.Count));
+            var packed = Vector256<ulong>.Zero;
+            for (; i <= blockLast; i += Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref r, (nuint)i);
 
-            var dl = Vector256.WidenLower(v) - meanV;
-            var dl2 = dl * dl;
-            a2 += dl2;
-            a3 += dl2 * dl;
-            a4 += dl2 * dl2;
-            var dh = Vector256.WidenUpper(v) - meanV;
-            var dh2 = dh * dh;
-            b2 += dh2;
-            b3 += dh2 * dh;
-            b4 += dh2 * dh2;
+                var dl = Vector256.WidenLower(v) - meanV;
+                var dl2 = dl * dl;
+                a2 += dl2;
+                a3 += dl2 * dl;
+                a4 += dl2 * dl2;
+                var dh = Vector256.WidenUpper(v) - meanV;
+                var dh2 = dh * dh;
+                b2 += dh2;
+                b3 += dh2 * dh;
+                b4 += dh2 * dh2;
 
-            var g = Vector256.ConvertToInt32((v - firstV) * normV);
-            g = Vector256.Min(Vector256.Max(g, zero), nine);
-            g += Vector256.LessThan(v, Lookup(edgesLow, edgesHigh, g, seven)).AsInt32();
-            g = Vector256.Max(g, zero);
-            var above = Vector256.GreaterThanOrEqual(v, Lookup(edgesLow, edgesHigh, g + one, seven)).AsInt32();
-            g -= Vector256.AndNot(above, Vector256.Equals(g, nine));
+                var g = Vector256.ConvertToInt32((v - firstV) * normV);
+                g = Vector256.Min(Vector256.Max(g, zero), nine);
+                g += Vector256.LessThan(v, Lookup(edgesLow, edgesHigh, g, seven)).AsInt32();
+                g = Vector256.Max(g, zero);
+                var above = Vector256.GreaterThanOrEqual(v, Lookup(edgesLow, edgesHigh, g + one, seven)).AsInt32();
+                g -= Vector256.AndNot(above, Vector256.Equals(g, nine));
 
-            c0 -= Vector256.Equals(g, zero);
-            c1 -= Vector256.Equals(g, one);
-            c2 -= Vector256.Equals(g, Vector256.Create(2));
-            c3 -= Vector256.Equals(g, Vector256.Create(3));
-            c4 -= Vector256.Equals(g, Vector256.Create(4));
-            c5 -= Vector256.Equals(g, Vector256.Create(5));
-            c6 -= Vector256.Equals(g, Vector256.Create(6));
-            c7 -= Vector256.Equals(g, seven);
-            c8 -= Vector256.Equals(g, Vector256.Create(8));
-            c9 -= Vector256.Equals(g, nine);
+                var shift = Avx2.MultiplyLow(g, six);
+                packed += Avx2.ShiftLeftLogicalVariable(oneBit, Vector256.WidenLower(shift).AsUInt64())
+                    + Avx2.ShiftLeftLogicalVariable(oneBit, Vector256.WidenUpper(shift).AsUInt64());
+            }
+
+            for (int bin = 0; bin < NumpyHistogram.Bins; bin++)
+            {
+                counts[bin] += (int)Vector256.Sum(Vector256.ShiftRightLogical(packed, 6 * bin) & Vector256.Create(63UL));
+            }
         }
 
-        counts[0] += Vector256.Sum(c0);
-        counts[1] += Vector256.Sum(c1);
-        counts[2] += Vector256.Sum(c2);
-        counts[3] += Vector256.Sum(c3);
-        counts[4] += Vector256.Sum(c4);
-        counts[5] += Vector256.Sum(c5);
-        counts[6] += Vector256.Sum(c6);
-        counts[7] += Vector256.Sum(c7);
-        counts[8] += Vector256.Sum(c8);
-        counts[9] += Vector256.Sum(c9);
         s2 = Vector256.Sum(a2 + b2);
         s3 = Vector256.Sum(a3 + b3);
         s4 = Vector256.Sum(a4 + b4);
@@ -228,7 +230,16 @@ internal static class PatchKernels
     /// between the current min and max, only the bucket holding the wanted rank is kept (copied into scratch), and
     /// this repeats on the survivors; a small remainder is finished by quickselect. Never sorts the patch.
     /// </summary>
-    internal static float Median(ReadOnlySpan<float> values, float min, float max, PatchScratch scratch)
+    internal static float Median(ReadOnlySpan<float> values, float min, float max, PatchScratch scratch) =>
+        UseAvx2 && values.Length >= Vector256<float>.Count
+            ? MedianAvx2(values, min, max, scratch)
+            : MedianScalar(values, min, max, scratch);
+
+    /// <summary>
+    /// The scalar bucket selection (bucket ids in float64, one at a time): the reference for
+    /// <see cref="MedianAvx2"/> and the path where AVX2 is missing.
+    /// </summary>
+    internal static float MedianScalar(ReadOnlySpan<float> values, float min, float max, PatchScratch scratch)
     {
         int n = values.Length;
         int k = n / 2;
@@ -239,7 +250,7 @@ internal static class PatchKernels
 
         Span<float> work = scratch.Work.AsSpan(0, n);
         Span<byte> ids = scratch.Ids.AsSpan(0, n);
-        Span<int> counts = scratch.Counts;
+        Span<int> counts = scratch.Counts.AsSpan(0, PatchScratch.Buckets);
         ReadOnlySpan<float> source = values;
         int m = n;
         float lo = min, hi = max;
@@ -293,6 +304,197 @@ internal static class PatchKernels
         }
 
         return QuickSelect(work[..m], k);
+    }
+
+    /// <summary>
+    /// The same bucket selection with every pass over the values vectorised: bucket ids
+    /// <c>min((x - lo) * scale, 63)</c> in float32, 8 lanes at a time (monotone in x, so the bucket holding rank k
+    /// holds exactly the values of ranks below..below + count); counts from four interleaved tables; the chosen
+    /// bucket packed into scratch with a <c>vpermps</c> compress (lookup table of 256 permutations), its min and
+    /// max found in the same loop. Returns exactly what <see cref="MedianScalar"/> returns (an input value of rank
+    /// n / 2).
+    /// </summary>
+    internal static float MedianAvx2(ReadOnlySpan<float> values, float min, float max, PatchScratch scratch)
+    {
+        int n = values.Length;
+        int k = n / 2;
+        if (min == max)
+        {
+            return min;
+        }
+
+        Span<float> work = scratch.Work.AsSpan(0, n);
+        Span<int> ids = scratch.BucketIds.AsSpan(0, n);
+        Span<int> counts = scratch.Counts;
+        ReadOnlySpan<float> source = values;
+        int m = n;
+        float lo = min, hi = max;
+        const int SmallEnough = 24;
+        for (int level = 0; level < 8 && m > SmallEnough; level++)
+        {
+            float scale = (float)(PatchScratch.Buckets / ((double)hi - lo));
+            if (!float.IsFinite(scale) || scale <= 0)
+            {
+                break;
+            }
+
+            BucketIds(source[..m], lo, scale, ids, vector: true);
+            int selected = SelectBucket(ids[..m], counts, ref k);
+            m = CompactBucket(source[..m], ids, selected, work, out lo, out hi);
+            source = work[..m];
+            if (lo == hi)
+            {
+                return lo;
+            }
+        }
+
+        if (source == values)
+        {
+            values.CopyTo(work);
+        }
+
+        return QuickSelect(work[..m], k);
+    }
+
+    /// <summary>Bucket id of each value: <c>(int)min((x - lo) * scale, 63)</c> in float32 (non-decreasing in x).</summary>
+    internal static void BucketIds(ReadOnlySpan<float> x, float lo, float scale, Span<int> ids, bool vector)
+    {
+        int n = x.Length;
+        int i = 0;
+        if (vector && Vector256.IsHardwareAccelerated)
+        {
+            ref float r = ref MemoryMarshal.GetReference(x);
+            ref int d = ref MemoryMarshal.GetReference(ids);
+            var loV = Vector256.Create(lo);
+            var scaleV = Vector256.Create(scale);
+            var topV = Vector256.Create((float)(PatchScratch.Buckets - 1));
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref r, (nuint)i);
+                Vector256.ConvertToInt32(Vector256.Min((v - loV) * scaleV, topV)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            ids[i] = (int)MathF.Min((x[i] - lo) * scale, PatchScratch.Buckets - 1);
+        }
+    }
+
+    /// <summary>Counts the ids (four interleaved tables, so repeated ids do not wait on each other) and returns the
+    /// bucket holding rank <paramref name="k"/>; <paramref name="k"/> becomes the rank inside that bucket.</summary>
+    private static int SelectBucket(ReadOnlySpan<int> ids, Span<int> counts, ref int k)
+    {
+        const int B = PatchScratch.Buckets;
+        counts.Clear();
+        ref int c = ref MemoryMarshal.GetReference(counts);
+        ref int id = ref MemoryMarshal.GetReference(ids);
+        int m = ids.Length;
+        int i = 0;
+        for (; i <= m - 4; i += 4)
+        {
+            // ids are 0..63 by construction (BucketIds clamps), so the tables are never overrun.
+            Unsafe.Add(ref c, Unsafe.Add(ref id, i))++;
+            Unsafe.Add(ref c, B + Unsafe.Add(ref id, i + 1))++;
+            Unsafe.Add(ref c, (2 * B) + Unsafe.Add(ref id, i + 2))++;
+            Unsafe.Add(ref c, (3 * B) + Unsafe.Add(ref id, i + 3))++;
+        }
+
+        for (; i < m; i++)
+        {
+            counts[ids[i]]++;
+        }
+
+        int selected = 0;
+        int below = 0;
+        while (true)
+        {
+            int count = counts[selected] + counts[B + selected] + counts[(2 * B) + selected] + counts[(3 * B) + selected];
+            if (below + count > k)
+            {
+                break;
+            }
+
+            below += count;
+            selected++;
+        }
+
+        k -= below;
+        return selected;
+    }
+
+    /// <summary>Packs the values whose id is <paramref name="selected"/> to the front of <paramref name="work"/>
+    /// (in place when <paramref name="x"/> is <paramref name="work"/>: the write position never passes the read
+    /// position) and returns how many, with their min and max.</summary>
+    private static int CompactBucket(ReadOnlySpan<float> x, ReadOnlySpan<int> ids, int selected, Span<float> work, out float min, out float max)
+    {
+        int m = x.Length;
+        int kept = 0;
+        int i = 0;
+        float mn = float.PositiveInfinity, mx = float.NegativeInfinity;
+        if (Avx2.IsSupported)
+        {
+            ref float r = ref MemoryMarshal.GetReference(x);
+            ref int id = ref MemoryMarshal.GetReference(ids);
+            ref float w = ref MemoryMarshal.GetReference(work);
+            ref int lut = ref MemoryMarshal.GetArrayDataReference(CompressTable);
+            var sel = Vector256.Create(selected);
+            var vmin = Vector256.Create(float.PositiveInfinity);
+            var vmax = Vector256.Create(float.NegativeInfinity);
+            for (; i <= m - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref r, (nuint)i);
+                var mask = Vector256.Equals(Vector256.LoadUnsafe(ref id, (nuint)i), sel).AsSingle();
+                uint bits = mask.ExtractMostSignificantBits();
+                var perm = Vector256.LoadUnsafe(ref lut, bits * 8);
+                Avx2.PermuteVar8x32(v, perm).StoreUnsafe(ref w, (nuint)kept); // kept + 8 <= i + 8 <= m
+                kept += BitOperations.PopCount(bits);
+                vmin = Vector256.Min(vmin, Vector256.ConditionalSelect(mask, v, Vector256.Create(float.PositiveInfinity)));
+                vmax = Vector256.Max(vmax, Vector256.ConditionalSelect(mask, v, Vector256.Create(float.NegativeInfinity)));
+            }
+
+            for (int j = 0; j < Vector256<float>.Count; j++)
+            {
+                mn = Math.Min(mn, vmin.GetElement(j));
+                mx = Math.Max(mx, vmax.GetElement(j));
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            float v = x[i];
+            if (ids[i] == selected)
+            {
+                work[kept++] = v;
+                mn = Math.Min(mn, v);
+                mx = Math.Max(mx, v);
+            }
+        }
+
+        min = mn;
+        max = mx;
+        return kept;
+    }
+
+    /// <summary>For each 8-bit lane mask, the <c>vpermps</c> indices that move the selected lanes to the front, in order.</summary>
+    private static readonly int[] CompressTable = BuildCompressTable();
+
+    private static int[] BuildCompressTable()
+    {
+        var table = new int[256 * 8];
+        for (int mask = 0; mask < 256; mask++)
+        {
+            int p = 0;
+            for (int lane = 0; lane < 8; lane++)
+            {
+                if ((mask & (1 << lane)) != 0)
+                {
+                    table[(mask * 8) + p++] = lane;
+                }
+            }
+        }
+
+        return table;
     }
 
     /// <summary>The k-th smallest value (0-based) of <paramref name="a"/>, reordering it: Hoare quickselect with a median-of-three pivot, insertion sort for short ranges.</summary>

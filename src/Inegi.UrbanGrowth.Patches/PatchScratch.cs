@@ -19,6 +19,7 @@ public sealed class PatchScratch
         PixelCount = pixelCount;
         Work = new float[pixelCount];
         Ids = new byte[pixelCount];
+        BucketIds = new int[pixelCount];
     }
 
     /// <summary>Pixels per channel plane this scratch holds.</summary>
@@ -28,7 +29,10 @@ public sealed class PatchScratch
 
     internal byte[] Ids { get; }
 
-    internal int[] Counts { get; } = new int[Buckets];
+    internal int[] BucketIds { get; }
+
+    /// <summary>Four interleaved tables of <see cref="Buckets"/> counts (the scalar path uses the first).</summary>
+    internal int[] Counts { get; } = new int[4 * Buckets];
 
     internal float[] Edges { get; } = new float[NumpyHistogram.EdgeBufferLength];
 }

@@ -2,15 +2,14 @@ using System.Globalization;
 
 namespace Inegi.UrbanGrowth.Patches.Tests;
 
-public sealed class NumpyCrossCheckTests
+public sealed class NumpyCrossCheckTests(NumpyCrossCheckOracle oracle) : IClassFixture<NumpyCrossCheckOracle>
 {
     [Fact]
     public void Extract_EdgeCasesAndRandomPatches_MatchNumpyAndScipy()
     {
-        var cases = TestPatches.EdgeCases();
-        cases.AddRange(TestPatches.Random(210, seed: 33));
+        var cases = oracle.Cases(NumpyCrossCheckOracle.MainGroup);
         Assert.True(cases.Count >= 230);
-        CheckAgainstNumpy(cases, PatchGeometry.Size);
+        CheckAgainstNumpy(cases, PatchGeometry.Size, oracle.Expected(NumpyCrossCheckOracle.MainGroup));
     }
 
     [Theory]
@@ -21,15 +20,8 @@ public sealed class NumpyCrossCheckTests
     [InlineData(65)]
     public void Extract_OtherPatchSizes_MatchNumpyAndScipy(int size)
     {
-        int n = size * size;
-        var cases = TestPatches.Random(14, seed: 100 + size, n);
-        cases.Add(("constant", Enumerable.Repeat(0.25f, n).ToArray()));
-        if (size >= 3)
-        {
-            cases.AddRange(TestPatches.EdgeCases(n));
-        }
-
-        CheckAgainstNumpy(cases, size);
+        string group = NumpyCrossCheckOracle.SizeGroup(size);
+        CheckAgainstNumpy(oracle.Cases(group), size, oracle.Expected(group));
     }
 
     [Fact]
@@ -37,20 +29,15 @@ public sealed class NumpyCrossCheckTests
     {
         // 0.3 is not a float32: numpy's third edge of [0, 1] is float32(3 * 0.1) = 0.3 rounded; a value at that
         // float goes into bin 3, its predecessor into bin 2. Checked against numpy, not against a formula.
-        float edge3 = (float)(3 * 0.1);
-        var plane = new float[PatchGeometry.PixelCount];
-        plane[1] = 1f;
-        for (int i = 2; i < plane.Length; i++)
-        {
-            plane[i] = i % 2 == 0 ? edge3 : MathF.BitDecrement(edge3);
-        }
-
-        CheckAgainstNumpy([("edge tie", plane)], PatchGeometry.Size);
+        var cases = oracle.Cases(NumpyCrossCheckOracle.TieGroup);
+        Assert.Equal((float)(3 * 0.1), cases[0].Plane[2]);
+        CheckAgainstNumpy(cases, PatchGeometry.Size, oracle.Expected(NumpyCrossCheckOracle.TieGroup));
     }
 
-    internal static void CheckAgainstNumpy(List<(string Name, float[] Plane)> cases, int size)
+    internal static void CheckAgainstNumpy(List<(string Name, float[] Plane)> cases, int size, double[][] expected)
     {
         int n = size * size;
+        Assert.Equal(cases.Count, expected.Length);
         var names = Enumerable.Range(0, cases.Count).Select(i => "p" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         var extractor = new PatchFeatureExtractor(names, size);
         var planes = new float[cases.Count * n];
@@ -63,7 +50,6 @@ public sealed class NumpyCrossCheckTests
         extractor.Extract(planes, fast);
         var reference = new float[extractor.Layout.FeatureCount];
         ReferencePatchFeatures.Extract(extractor.Layout, planes, reference);
-        double[][] expected = PatchOracle.Compute([.. cases.Select(c => c.Plane)]);
         for (int c = 0; c < cases.Count; c++)
         {
             var block = fast.AsSpan(c * PatchStatistics.Count, PatchStatistics.Count);

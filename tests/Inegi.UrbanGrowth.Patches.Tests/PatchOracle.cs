@@ -16,10 +16,14 @@ internal static class PatchOracle
         import numpy as np
         import scipy.stats as st
         warnings.filterwarnings('ignore')
-        path, n = sys.argv[1], int(sys.argv[2])
-        planes = np.fromfile(path, dtype='<f4').reshape(-1, n)
         lines = []
+        args = sys.argv[1:]
+        planes = []
+        for path, n in zip(args[0::2], args[1::2]):
+            n = int(n)
+            planes.extend(np.fromfile(path, dtype='<f4').reshape(-1, n))
         for x32 in planes:
+            n = x32.size
             x = x32.astype(np.float64)
             mean = x.mean()
             var = x.var()
@@ -38,27 +42,51 @@ internal static class PatchOracle
         """;
 
     /// <summary>The 18 features of every plane, per numpy / scipy, as float64.</summary>
-    public static double[][] Compute(IReadOnlyList<float[]> planes)
+    public static double[][] Compute(IReadOnlyList<float[]> planes) => ComputeGroups([planes])[0];
+
+    /// <summary>
+    /// The 18 features of every plane of several groups (each group one plane size), in one Python run: one
+    /// interpreter start (numpy and scipy imports) instead of one per group.
+    /// </summary>
+    public static double[][][] ComputeGroups(IReadOnlyList<IReadOnlyList<float[]>> groups)
     {
-        int n = planes[0].Length;
         using var dir = new TempDirectory();
-        string file = dir.File("planes.f32");
-        using (var stream = File.Create(file))
-        using (var writer = new BinaryWriter(stream))
+        var args = new List<string>();
+        for (int g = 0; g < groups.Count; g++)
         {
-            foreach (float[] plane in planes)
+            int n = groups[g][0].Length;
+            string file = dir.File("planes" + g.ToString(CultureInfo.InvariantCulture) + ".f32");
+            using (var stream = File.Create(file))
+            using (var writer = new BinaryWriter(stream))
             {
-                Assert.Equal(n, plane.Length);
-                foreach (float v in plane)
+                foreach (float[] plane in groups[g])
                 {
-                    writer.Write(v); // BinaryWriter is little-endian
+                    Assert.Equal(n, plane.Length);
+                    foreach (float v in plane)
+                    {
+                        writer.Write(v); // BinaryWriter is little-endian
+                    }
                 }
+            }
+
+            args.Add(file);
+            args.Add(n.ToString(CultureInfo.InvariantCulture));
+        }
+
+        string output = Oracles.RunPython(Script, args);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(groups.Sum(g => g.Count), lines.Length);
+        var result = new double[groups.Count][][];
+        int line = 0;
+        for (int g = 0; g < groups.Count; g++)
+        {
+            result[g] = new double[groups[g].Count][];
+            for (int p = 0; p < groups[g].Count; p++)
+            {
+                result[g][p] = Oracles.ParseNumbers(lines[line++]);
             }
         }
 
-        string output = Oracles.RunPython(Script, [file, n.ToString(CultureInfo.InvariantCulture)]);
-        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(planes.Count, lines.Length);
-        return [.. lines.Select(Oracles.ParseNumbers)];
+        return result;
     }
 }

@@ -44,6 +44,17 @@ public class PatchFeatureBenchmarks
         }
     }
 
+    [Benchmark(OperationsPerInvoke = Cells, Description = "Fused before (81f005b), 1 thread")]
+    public void PreviousFusedOneThread()
+    {
+        int perCell = _extractor.Layout.ValuesPerCell;
+        int features = _extractor.Layout.FeatureCount;
+        for (int c = 0; c < Cells; c++)
+        {
+            PreviousPatchKernels.Extract(_extractor.Layout, _patches.AsSpan(c * perCell, perCell), _output.AsSpan(c * features, features), _scratch);
+        }
+    }
+
     [Benchmark(OperationsPerInvoke = Cells, Description = "Fused, 1 thread")]
     public void FusedOneThread()
     {

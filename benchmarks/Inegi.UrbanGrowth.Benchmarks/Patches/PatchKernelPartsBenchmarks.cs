@@ -74,6 +74,37 @@ public class PatchKernelPartsBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Planes)]
+    public double MomentsAndHistogramBefore()
+    {
+        double s = 0;
+        for (int p = 0; p < Planes; p++)
+        {
+            var x = _planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount);
+            PatchKernels.MinMaxSum(x, out float min, out float max, out double sum);
+            NumpyHistogram.Setup(min, max, _edges, out float first, out float norm);
+            _counts.AsSpan().Clear();
+            PreviousPatchKernels.MomentsAndHistogram(x, sum / x.Length, _edges, first, norm, _counts, out double m2, out _, out _);
+            s += m2;
+        }
+
+        return s;
+    }
+
+    [Benchmark(OperationsPerInvoke = Planes)]
+    public float BucketMedianScalarBefore()
+    {
+        float s = 0;
+        for (int p = 0; p < Planes; p++)
+        {
+            var x = _planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount);
+            PatchKernels.MinMaxSum(x, out float min, out float max, out _);
+            s += PatchKernels.MedianScalar(x, min, max, _scratch);
+        }
+
+        return s;
+    }
+
+    [Benchmark(OperationsPerInvoke = Planes)]
     public float BucketMedian()
     {
         float s = 0;

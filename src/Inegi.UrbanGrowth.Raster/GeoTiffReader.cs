@@ -379,6 +379,12 @@ public sealed class GeoTiffReader : IRasterSource
             _ => throw new DataFileException(path, $"unsupported compression {compressionCode} ({(int)compressionCode}); use none, Deflate, LZW or PackBits"),
         };
 
+        var predictor = (Predictor)LibTiffGlue.GetInt(tiff, TiffTag.PREDICTOR, (int)Predictor.NONE);
+        if (predictor == Predictor.FLOATINGPOINT && compression != RasterCompression.None && tiff.IsBigEndian())
+        {
+            throw new DataFileException(path, "the floating-point predictor (3) in a big-endian file is not supported (LibTiff.NET decodes it wrongly); rewrite it little-endian or with predictor 1");
+        }
+
         var planar = (PlanarConfig)LibTiffGlue.GetInt(tiff, TiffTag.PLANARCONFIG, (int)PlanarConfig.CONTIG);
         bool tiled = tiff.IsTiled();
         int blockWidth, blockHeight;

@@ -115,7 +115,9 @@ internal static class LibTiffGlue
                 case ushort[] us: return Array.ConvertAll(us, x => (double)x);
                 case int[] n: return Array.ConvertAll(n, x => (double)x);
                 case uint[] un: return Array.ConvertAll(un, x => (double)x);
-                case byte[] b when tag is GeoKeyDirectory: return ShortsFromBytes(b, tiff.IsBigEndian() != !BitConverter.IsLittleEndian);
+                // LibTiff.NET hands custom array fields back as bytes, already in native byte order.
+                case byte[] b when tag is GeoKeyDirectory: return ShortsFromBytes(b);
+                case byte[] b: return DoublesFromBytes(b);
                 default: break;
             }
         }
@@ -152,13 +154,23 @@ internal static class LibTiffGlue
         return v is null || v.Length == 0 ? fallback : v[0].ToInt();
     }
 
-    private static double[] ShortsFromBytes(byte[] b, bool swap)
+    private static double[] ShortsFromBytes(byte[] b)
     {
         var result = new double[b.Length / 2];
         for (int i = 0; i < result.Length; i++)
         {
-            ushort u = BitConverter.ToUInt16(b, 2 * i);
-            result[i] = swap ? (ushort)((u >> 8) | (u << 8)) : u;
+            result[i] = BitConverter.ToUInt16(b, 2 * i);
+        }
+
+        return result;
+    }
+
+    private static double[] DoublesFromBytes(byte[] b)
+    {
+        var result = new double[b.Length / 8];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = BitConverter.ToDouble(b, 8 * i);
         }
 
         return result;

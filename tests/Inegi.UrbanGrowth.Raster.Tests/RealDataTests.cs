@@ -35,7 +35,7 @@ public sealed class RealDataTests
         var window = new PixelWindow(100, 200, 120, 90);
         var planes = new float[6 * window.PixelCount];
         mosaic.Read(window, planes);
-        for (int b = 0; b < 6; b++)
+        foreach (int b in new[] { 0, 5 })
         {
             double[] gdal = GdalHelper.ReadWithGdal(CanberraBands[b], dir.Path);
             double[] expected = GdalHelper.Window(gdal, mosaic.Width, mosaic.Height, [0], window);

@@ -1,0 +1,415 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using BitMiracle.LibTiff.Classic;
+
+namespace Inegi.UrbanGrowth.Raster;
+
+/// <summary>What <see cref="GeoTiffWriter"/> writes: size, bands, type, georeferencing and layout.</summary>
+public sealed record GeoTiffWriteOptions
+{
+    /// <summary>Columns.</summary>
+    public required int Width { get; init; }
+
+    /// <summary>Rows.</summary>
+    public required int Height { get; init; }
+
+    /// <summary>Bands (default 1); several bands are stored pixel-interleaved, as GDAL does by default.</summary>
+    public int BandCount { get; init; } = 1;
+
+    /// <summary>Sample type (default Byte).</summary>
+    public RasterSampleType SampleType { get; init; } = RasterSampleType.Byte;
+
+    /// <summary>Pixel-to-map transform (pixel-corner convention). North-up transforms are written as ModelPixelScale + ModelTiepoint, others as ModelTransformation.</summary>
+    public required GeoTransform GeoTransform { get; init; }
+
+    /// <summary>EPSG code written to the GeoKeyDirectory, or null for none.</summary>
+    public int? Epsg { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="Epsg"/> names a geographic CRS (GeographicTypeGeoKey) rather than a projected one
+    /// (ProjectedCSTypeGeoKey). Null (default) guesses: codes 4000-4999 and a few newer geographic codes
+    /// (6318, 6322, 6365, 6668, 7844, 9755) are geographic, every other code projected.
+    /// </summary>
+    public bool? IsGeographic { get; init; }
+
+    /// <summary>Nodata value written to GDAL_NODATA, or null for none.</summary>
+    public double? NoData { get; init; }
+
+    /// <summary>Tile width and height in pixels (default 256; a multiple of 16 as TIFF requires).</summary>
+    public int TileSize { get; init; } = 256;
+
+    /// <summary>Compression (default Deflate; predictor 2 is used for integer types with Deflate and LZW).</summary>
+    public RasterCompression Compression { get; init; } = RasterCompression.Deflate;
+
+    /// <summary>True forces BigTIFF, false forces classic TIFF; null (default) picks BigTIFF when the uncompressed image reaches <see cref="GeoTiffWriter.BigTiffThresholdBytes"/>.</summary>
+    public bool? BigTiff { get; init; }
+}
+
+/// <summary>
+/// Writes a tiled GeoTIFF from top to bottom, in bands of rows of any height (only one row of tiles is held in
+/// memory), atomically: the file is written under a temporary name in the same folder and renamed by
+/// <see cref="Commit"/>; disposing an uncommitted writer deletes the temporary file.
+/// </summary>
+/// <remarks>Georeferencing and CRS are written as GDAL reads them: GeoKeys GTModelTypeGeoKey (1 projected, 2
+/// geographic), GTRasterTypeGeoKey = 1 (PixelIsArea), and ProjectedCSTypeGeoKey or GeographicTypeGeoKey; nodata as
+/// the ASCII GDAL_NODATA tag (42113).</remarks>
+public sealed class GeoTiffWriter : IDisposable
+{
+    /// <summary>Uncompressed image size from which BigTIFF is chosen automatically (4,000,000,000 bytes, just under the 4 GiB classic TIFF limit).</summary>
+    public const long BigTiffThresholdBytes = 4_000_000_000L;
+
+    private static readonly HashSet<int> GeographicOutsideRange = [6318, 6322, 6365, 6668, 7844, 9755];
+
+    private readonly string _tempPath;
+    private readonly int _bytesPerSample;
+    private readonly int _pixelBytes;
+    private readonly int _tilesAcross;
+    private Tiff? _tiff;
+    private byte[] _rowBuffer;
+    private byte[] _tileBuffer;
+    private int _rowsInBuffer;
+    private int _tileRow;
+    private bool _committed;
+
+    private GeoTiffWriter(string path, string tempPath, GeoTiffWriteOptions options, Tiff tiff)
+    {
+        Path = path;
+        Options = options;
+        _tempPath = tempPath;
+        _tiff = tiff;
+        _bytesPerSample = RasterSampleTypes.SizeOf(options.SampleType);
+        _pixelBytes = _bytesPerSample * options.BandCount;
+        _tilesAcross = (options.Width + options.TileSize - 1) / options.TileSize;
+        _rowBuffer = ArrayPool<byte>.Shared.Rent(checked(options.TileSize * options.Width * _pixelBytes));
+        _tileBuffer = ArrayPool<byte>.Shared.Rent(checked(options.TileSize * options.TileSize * _pixelBytes));
+    }
+
+    /// <summary>The final file (it appears on <see cref="Commit"/>).</summary>
+    public string Path { get; }
+
+    /// <summary>What is written.</summary>
+    public GeoTiffWriteOptions Options { get; }
+
+    /// <summary>Rows received so far.</summary>
+    public int RowsWritten { get; private set; }
+
+    /// <summary>Whether the file is BigTIFF.</summary>
+    public bool IsBigTiff { get; private init; }
+
+    /// <summary>Starts writing a GeoTIFF.</summary>
+    /// <param name="path">The final file; its folder must exist. An existing file is replaced on commit.</param>
+    /// <param name="options">Size, type, georeferencing and layout.</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public static GeoTiffWriter Create(string path, GeoTiffWriteOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        string full = System.IO.Path.GetFullPath(path);
+        string folder = System.IO.Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"{full}: the folder does not exist.");
+        }
+
+        string temp = System.IO.Path.Combine(folder, "." + System.IO.Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        long bytes = (long)options.Width * options.Height * options.BandCount * RasterSampleTypes.SizeOf(options.SampleType);
+        bool big = options.BigTiff ?? bytes >= BigTiffThresholdBytes;
+        Tiff tiff = LibTiffGlue.Open(temp, big ? "w8" : "w");
+        try
+        {
+            WriteTags(tiff, options);
+        }
+        catch
+        {
+            tiff.Dispose();
+            File.Delete(temp);
+            throw;
+        }
+
+        return new GeoTiffWriter(full, temp, options, tiff) { IsBigTiff = big };
+    }
+
+    /// <summary>Writes a whole raster held in memory (small rasters), atomically.</summary>
+    /// <typeparam name="T">The .NET type of <see cref="GeoTiffWriteOptions.SampleType"/>.</typeparam>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Size, type, georeferencing and layout.</param>
+    /// <param name="bandPlanes">All bands, band-planar: <c>BandCount * Width * Height</c> values.</param>
+    public static void Write<T>(string path, GeoTiffWriteOptions options, ReadOnlySpan<T> bandPlanes) where T : unmanaged
+    {
+        using GeoTiffWriter writer = Create(path, options);
+        writer.WriteRows(bandPlanes);
+        writer.Commit();
+    }
+
+    /// <summary>Writes the next rows, top to bottom.</summary>
+    /// <typeparam name="T">The .NET type of the sample type (byte, ushort, short, uint, int, float, double).</typeparam>
+    /// <param name="bandPlanarRows">
+    /// <c>BandCount * n * Width</c> values for n rows, band-planar: band b's rows occupy
+    /// <c>[b * n * Width, (b + 1) * n * Width)</c>.
+    /// </param>
+    /// <exception cref="ArgumentException">The length is not a whole number of rows or the type is wrong.</exception>
+    /// <exception cref="InvalidOperationException">More rows than the raster holds, or the writer is committed.</exception>
+    public void WriteRows<T>(ReadOnlySpan<T> bandPlanarRows) where T : unmanaged
+    {
+        Tiff tiff = _tiff ?? throw new InvalidOperationException($"{Path}: the writer is already committed or disposed.");
+        if (RasterSampleTypes.Of<T>() != Options.SampleType)
+        {
+            throw new ArgumentException($"{Path} is written as {Options.SampleType}, not {typeof(T).Name}.", nameof(bandPlanarRows));
+        }
+
+        int width = Options.Width, bands = Options.BandCount;
+        long rowValues = (long)width * bands;
+        if (bandPlanarRows.Length % rowValues != 0)
+        {
+            throw new ArgumentException($"{bandPlanarRows.Length} values is not a whole number of rows of {bands} bands x {width} columns.", nameof(bandPlanarRows));
+        }
+
+        int n = (int)(bandPlanarRows.Length / rowValues);
+        if (RowsWritten + n > Options.Height)
+        {
+            throw new InvalidOperationException($"{Path}: {RowsWritten + n} rows written but the raster has {Options.Height}.");
+        }
+
+        Span<T> buffer = MemoryMarshal.Cast<byte, T>(_rowBuffer.AsSpan());
+        for (int r = 0; r < n; r++)
+        {
+            Span<T> dst = buffer.Slice(_rowsInBuffer * width * bands, width * bands);
+            if (bands == 1)
+            {
+                bandPlanarRows.Slice(r * width, width).CopyTo(dst);
+            }
+            else
+            {
+                for (int b = 0; b < bands; b++)
+                {
+                    ReadOnlySpan<T> src = bandPlanarRows.Slice((b * n + r) * width, width);
+                    for (int x = 0, k = b; x < width; x++, k += bands)
+                    {
+                        dst[k] = src[x];
+                    }
+                }
+            }
+
+            _rowsInBuffer++;
+            RowsWritten++;
+            if (_rowsInBuffer == Options.TileSize || RowsWritten == Options.Height)
+            {
+                FlushTileRow(tiff);
+            }
+        }
+    }
+
+    /// <summary>Finishes the file and moves it to <see cref="Path"/> (replacing any file there).</summary>
+    /// <exception cref="InvalidOperationException">Not every row was written.</exception>
+    public void Commit()
+    {
+        Tiff tiff = _tiff ?? throw new InvalidOperationException($"{Path}: the writer is already committed or disposed.");
+        if (RowsWritten != Options.Height)
+        {
+            throw new InvalidOperationException($"{Path}: only {RowsWritten} of {Options.Height} rows were written.");
+        }
+
+        LibTiffGlue.ClearError();
+        bool ok = tiff.WriteDirectory();
+        tiff.Dispose();
+        _tiff = null;
+        if (!ok)
+        {
+            File.Delete(_tempPath);
+            throw new IOException($"{Path}: could not write the TIFF directory ({LibTiffGlue.LastError("LibTiff error")}).");
+        }
+
+        File.Move(_tempPath, Path, overwrite: true);
+        _committed = true;
+        ReturnBuffers();
+    }
+
+    /// <summary>Closes the writer; without <see cref="Commit"/>, deletes the temporary file and leaves no output.</summary>
+    public void Dispose()
+    {
+        if (_tiff is not null)
+        {
+            try
+            {
+                _tiff.Dispose();
+            }
+            catch (IOException)
+            {
+            }
+
+            _tiff = null;
+        }
+
+        if (!_committed)
+        {
+            try
+            {
+                File.Delete(_tempPath);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        ReturnBuffers();
+    }
+
+    internal static bool GuessGeographic(int epsg) => epsg is >= 4000 and < 5000 || GeographicOutsideRange.Contains(epsg);
+
+    private void ReturnBuffers()
+    {
+        if (_rowBuffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_rowBuffer);
+            ArrayPool<byte>.Shared.Return(_tileBuffer);
+            _rowBuffer = [];
+            _tileBuffer = [];
+        }
+    }
+
+    private void FlushTileRow(Tiff tiff)
+    {
+        int ts = Options.TileSize, width = Options.Width;
+        int tileBytes = ts * ts * _pixelBytes;
+        int srcRowBytes = width * _pixelBytes;
+        for (int tx = 0; tx < _tilesAcross; tx++)
+        {
+            Span<byte> tile = _tileBuffer.AsSpan(0, tileBytes);
+            int cols = Math.Min(ts, width - tx * ts);
+            if (cols < ts || _rowsInBuffer < ts)
+            {
+                tile.Clear();
+            }
+
+            for (int r = 0; r < _rowsInBuffer; r++)
+            {
+                _rowBuffer.AsSpan(r * srcRowBytes + tx * ts * _pixelBytes, cols * _pixelBytes).CopyTo(tile.Slice(r * ts * _pixelBytes));
+            }
+
+            LibTiffGlue.ClearError();
+            int written = tiff.WriteEncodedTile(_tileRow * _tilesAcross + tx, _tileBuffer, 0, tileBytes);
+            if (written < 0)
+            {
+                throw new IOException($"{Path}: could not write tile ({LibTiffGlue.LastError("LibTiff error")}).");
+            }
+        }
+
+        _tileRow++;
+        _rowsInBuffer = 0;
+    }
+
+    private static void Validate(GeoTiffWriteOptions o)
+    {
+        if (o.Width <= 0 || o.Height <= 0)
+        {
+            throw new ArgumentException($"The raster size {o.Width} x {o.Height} must be positive.", nameof(o));
+        }
+
+        if (o.BandCount is <= 0 or > 1024)
+        {
+            throw new ArgumentException($"BandCount {o.BandCount} must be 1..1024.", nameof(o));
+        }
+
+        if (o.TileSize <= 0 || o.TileSize % 16 != 0)
+        {
+            throw new ArgumentException($"TileSize {o.TileSize} must be a positive multiple of 16.", nameof(o));
+        }
+
+        GeoTransform g = o.GeoTransform;
+        if (!double.IsFinite(g.OriginX) || !double.IsFinite(g.OriginY) || g.PixelWidth * g.PixelHeight - g.RowRotation * g.ColumnRotation == 0)
+        {
+            throw new ArgumentException($"The geotransform {g} is not invertible.", nameof(o));
+        }
+
+        if (o.Epsg is { } e && e is <= 0 or >= 32767)
+        {
+            throw new ArgumentException($"EPSG code {e} is out of the GeoTIFF range 1..32766.", nameof(o));
+        }
+    }
+
+    private static void WriteTags(Tiff tiff, GeoTiffWriteOptions o)
+    {
+        int bps = RasterSampleTypes.SizeOf(o.SampleType);
+        SampleFormat format = o.SampleType switch
+        {
+            RasterSampleType.Int16 or RasterSampleType.Int32 => SampleFormat.INT,
+            RasterSampleType.Float32 or RasterSampleType.Float64 => SampleFormat.IEEEFP,
+            _ => SampleFormat.UINT,
+        };
+        tiff.SetField(TiffTag.IMAGEWIDTH, o.Width);
+        tiff.SetField(TiffTag.IMAGELENGTH, o.Height);
+        tiff.SetField(TiffTag.BITSPERSAMPLE, bps * 8);
+        tiff.SetField(TiffTag.SAMPLESPERPIXEL, o.BandCount);
+        tiff.SetField(TiffTag.SAMPLEFORMAT, format);
+        tiff.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISBLACK);
+        tiff.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
+        tiff.SetField(TiffTag.TILEWIDTH, o.TileSize);
+        tiff.SetField(TiffTag.TILELENGTH, o.TileSize);
+        if (o.BandCount > 1)
+        {
+            tiff.SetField(TiffTag.EXTRASAMPLES, o.BandCount - 1, new short[o.BandCount - 1]);
+        }
+
+        Compression compression = o.Compression switch
+        {
+            RasterCompression.None => Compression.NONE,
+            RasterCompression.Deflate => Compression.ADOBE_DEFLATE,
+            RasterCompression.Lzw => Compression.LZW,
+            RasterCompression.PackBits => Compression.PACKBITS,
+            _ => throw new ArgumentException($"Unknown compression {o.Compression}.", nameof(o)),
+        };
+        tiff.SetField(TiffTag.COMPRESSION, compression);
+        if (compression is Compression.ADOBE_DEFLATE or Compression.LZW && format != SampleFormat.IEEEFP)
+        {
+            tiff.SetField(TiffTag.PREDICTOR, Predictor.HORIZONTAL);
+        }
+
+        GeoTransform g = o.GeoTransform;
+        if (g.IsNorthUp && g.PixelWidth > 0 && g.PixelHeight < 0)
+        {
+            tiff.SetField(LibTiffGlue.ModelPixelScale, 3, new[] { g.PixelWidth, -g.PixelHeight, 0.0 });
+            tiff.SetField(LibTiffGlue.ModelTiepoint, 6, new[] { 0.0, 0.0, 0.0, g.OriginX, g.OriginY, 0.0 });
+        }
+        else
+        {
+            double[] m =
+            [
+                g.PixelWidth, g.RowRotation, 0, g.OriginX,
+                g.ColumnRotation, g.PixelHeight, 0, g.OriginY,
+                0, 0, 0, 0,
+                0, 0, 0, 1,
+            ];
+            tiff.SetField(LibTiffGlue.ModelTransformation, 16, m);
+        }
+
+        var keys = new List<short> { 1, 1, 0, 0 };
+        void Key(int id, int value)
+        {
+            keys.Add((short)id);
+            keys.Add(0);
+            keys.Add(1);
+            keys.Add(unchecked((short)value));
+        }
+
+        if (o.Epsg is { } epsg)
+        {
+            bool geographic = o.IsGeographic ?? GuessGeographic(epsg);
+            Key(1024, geographic ? 2 : 1);
+            Key(1025, 1);
+            Key(geographic ? 2048 : 3072, epsg);
+        }
+        else
+        {
+            Key(1025, 1);
+        }
+
+        keys[3] = (short)((keys.Count - 4) / 4);
+        tiff.SetField(LibTiffGlue.GeoKeyDirectory, keys.Count, keys.ToArray());
+        if (o.NoData is { } nd)
+        {
+            tiff.SetField(LibTiffGlue.GdalNoData, LibTiffGlue.FormatNoData(nd));
+        }
+
+    }
+}

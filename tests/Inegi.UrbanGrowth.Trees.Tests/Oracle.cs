@@ -14,13 +14,23 @@ internal sealed record Dataset(FeatureMatrix X, byte[] Y, byte[]? Folds)
 /// <summary>Runs sklearn_oracle.py once per test run (it fits sklearn's ExtraTreesClassifier) and loads its output.</summary>
 internal static class Oracle
 {
+    // The oracle's output is cached per script version in the temp folder: sklearn runs once per machine, not per test run.
     private static readonly Lazy<(JsonElement Results, string Dir)> Run = new(() =>
     {
-        string dir = Path.Combine(Path.GetTempPath(), "urbangrowth-trees-oracle-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
         string script = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "sklearn_oracle.py"));
-        string json = Oracles.RunPython(script, [dir]);
-        return (JsonDocument.Parse(json).RootElement.Clone(), dir);
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script)))[..16];
+        string dir = Path.Combine(Path.GetTempPath(), "urbangrowth-trees-oracle-" + hash);
+        string results = Path.Combine(dir, "results.json");
+        if (!File.Exists(results))
+        {
+            Directory.CreateDirectory(dir);
+            string json = Oracles.RunPython(script, [dir]);
+            string temp = results + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            File.WriteAllText(temp, json);
+            File.Move(temp, results, overwrite: true);
+        }
+
+        return (JsonDocument.Parse(File.ReadAllText(results)).RootElement.Clone(), dir);
     });
 
     public static JsonElement Results => Run.Value.Results;

@@ -1,0 +1,385 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Inegi.UrbanGrowth.Trees;
+
+/// <summary>Saving and loading the versioned binary model format.</summary>
+/// <remarks>
+/// Layout (all integers and floats little-endian; strings UTF-8 with a 7-bit-encoded length prefix, as
+/// <see cref="BinaryWriter"/> writes them):
+/// <code>
+/// header   8 bytes  magic "IUGXTREE" (ASCII)
+///          4        format version (uint32) = 1
+///          4        reserved (0)
+///          8        payload length L (int64)
+/// payload  L bytes:
+///          int32    feature count F, then F strings (schema names in order)
+///          int32    class count K
+///          options: int32 TreeCount; byte MaxFeatures kind; float64 MaxFeatures value; int32 MaxDepth (-1 = none);
+///                   int32 MinSamplesSplit; int32 MinSamplesLeaf; byte ClassWeight kind; int32 W; W x float64 weights;
+///                   int32 Seed   (MaxDegreeOfParallelism is not stored: it never changes the model)
+///          int32    resolved max features
+///          K x int64 class counts; K x float64 class priors
+///          F x float64 feature importances
+///          int32    tree count T; T x int32 root node index
+///          int32    node count N; N x int32 feature (-1 leaf); N x float32 threshold; N x int32 child
+///          int32    value count V; V x float32 leaf class fractions
+/// trailer  32 bytes SHA-256 of the payload
+/// </code>
+/// A loader refuses a file whose magic differs (not a model), whose version is not 1, that is shorter than the
+/// header says (truncated), whose checksum differs (corrupt), or whose payload is inconsistent.
+/// </remarks>
+public sealed partial class ExtraTreesModel
+{
+    /// <summary>The current format version.</summary>
+    public const int FormatVersion = 1;
+
+    private const int HeaderLength = 24;
+    private const int ChecksumLength = 32;
+    private static ReadOnlySpan<byte> Magic => "IUGXTREE"u8;
+
+    /// <summary>Writes the model in the versioned binary format (see the type's remarks and docs/trees.md).</summary>
+    /// <param name="stream">A writable stream.</param>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        byte[] payload = WritePayload();
+        Span<byte> header = stackalloc byte[HeaderLength];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], 0);
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], payload.Length);
+        stream.Write(header);
+        stream.Write(payload);
+        stream.Write(SHA256.HashData(payload));
+    }
+
+    /// <summary>Writes the model to a file atomically (temporary file in the same folder, then rename).</summary>
+    /// <param name="path">Destination file; replaced if it exists.</param>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                Save(fs);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>Reads a model file.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="DataFileException">Missing, not a model, another format version, truncated, or corrupt.</exception>
+    public static ExtraTreesModel Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new DataFileException(path, "model file not found");
+        }
+
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return Load(fs, path);
+    }
+
+    /// <summary>Reads a model from a stream.</summary>
+    /// <param name="stream">A readable stream positioned at the model.</param>
+    /// <param name="sourceName">The name used in errors; defaults to the file name of a <see cref="FileStream"/>.</param>
+    /// <exception cref="DataFileException">Not a model, another format version, truncated, or corrupt.</exception>
+    public static ExtraTreesModel Load(Stream stream, string? sourceName = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        string name = sourceName ?? (stream as FileStream)?.Name ?? "<stream>";
+        byte[] header = new byte[HeaderLength];
+        int got = stream.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false);
+        int magicBytes = Math.Min(got, Magic.Length);
+        if (got == 0)
+        {
+            throw new DataFileException(name, "empty file, not an Extra-Trees model");
+        }
+
+        if (!header.AsSpan(0, magicBytes).SequenceEqual(Magic[..magicBytes]))
+        {
+            throw new DataFileException(name, "not an Inegi.UrbanGrowth Extra-Trees model (wrong magic bytes)");
+        }
+
+        if (got < HeaderLength)
+        {
+            throw new DataFileException(name, $"truncated Extra-Trees model: {got} bytes, shorter than the {HeaderLength}-byte header");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8));
+        if (version != FormatVersion)
+        {
+            throw new DataFileException(name, $"Extra-Trees model format version {version} is not supported (this library reads version {FormatVersion})");
+        }
+
+        long payloadLength = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(16));
+        if (payloadLength < 0 || payloadLength > int.MaxValue - ChecksumLength)
+        {
+            throw new DataFileException(name, $"corrupt Extra-Trees model: payload length {payloadLength} is impossible");
+        }
+
+        byte[] rest = new byte[payloadLength + ChecksumLength];
+        int read = stream.ReadAtLeast(rest, rest.Length, throwOnEndOfStream: false);
+        if (read < rest.Length)
+        {
+            throw new DataFileException(name, $"truncated Extra-Trees model: expected {HeaderLength + rest.Length} bytes, got {HeaderLength + read}");
+        }
+
+        var payload = rest.AsSpan(0, (int)payloadLength);
+        if (!SHA256.HashData(payload).AsSpan().SequenceEqual(rest.AsSpan((int)payloadLength)))
+        {
+            throw new DataFileException(name, "corrupt Extra-Trees model: SHA-256 checksum mismatch");
+        }
+
+        try
+        {
+            return ReadPayload(rest, (int)payloadLength);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or InvalidDataException or OverflowException)
+        {
+            throw new DataFileException(name, "corrupt Extra-Trees model: " + e.Message, e);
+        }
+    }
+
+    private byte[] WritePayload()
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Schema.Count);
+            foreach (string s in Schema.Names)
+            {
+                w.Write(s);
+            }
+
+            w.Write(ClassCount);
+            w.Write(Options.TreeCount);
+            w.Write((byte)Options.MaxFeatures.Kind);
+            w.Write(Options.MaxFeatures.Value);
+            w.Write(Options.MaxDepth ?? -1);
+            w.Write(Options.MinSamplesSplit);
+            w.Write(Options.MinSamplesLeaf);
+            w.Write((byte)Options.ClassWeight.Kind);
+            w.Write(Options.ClassWeight.Weights.Count);
+            foreach (double cw in Options.ClassWeight.Weights)
+            {
+                w.Write(cw);
+            }
+
+            w.Write(Options.Seed);
+            w.Write(ResolvedMaxFeatures);
+            foreach (long c in _classCounts)
+            {
+                w.Write(c);
+            }
+
+            foreach (double p in _classPriors)
+            {
+                w.Write(p);
+            }
+
+            foreach (double v in _importances)
+            {
+                w.Write(v);
+            }
+
+            w.Write(_roots.Length);
+            foreach (int r in _roots)
+            {
+                w.Write(r);
+            }
+
+            w.Write(_feature.Length);
+            foreach (int f in _feature)
+            {
+                w.Write(f);
+            }
+
+            foreach (float t in _threshold)
+            {
+                w.Write(t);
+            }
+
+            foreach (int c in _child)
+            {
+                w.Write(c);
+            }
+
+            w.Write(_values.Length);
+            foreach (float v in _values)
+            {
+                w.Write(v);
+            }
+        }
+
+        return ms.ToArray();
+    }
+
+    private static ExtraTreesModel ReadPayload(byte[] buffer, int length)
+    {
+        using var ms = new MemoryStream(buffer, 0, length, writable: false);
+        using var r = new BinaryReader(ms, Encoding.UTF8);
+        int nf = Count(r.ReadInt32(), length, "feature count");
+        var names = new string[nf];
+        for (int i = 0; i < nf; i++)
+        {
+            names[i] = r.ReadString();
+        }
+
+        var schema = new FeatureSchema(names);
+        int k = r.ReadInt32();
+        if (k < 2 || k > 255)
+        {
+            throw new InvalidDataException($"class count {k} is out of range");
+        }
+
+        int treeCount = r.ReadInt32();
+        var mfKind = (MaxFeaturesKind)r.ReadByte();
+        double mfValue = r.ReadDouble();
+        int maxDepth = r.ReadInt32();
+        int minSplit = r.ReadInt32();
+        int minLeaf = r.ReadInt32();
+        var cwKind = (ClassWeightKind)r.ReadByte();
+        int cwCount = Count(r.ReadInt32(), length, "class weight count");
+        var cws = new double[cwCount];
+        for (int i = 0; i < cwCount; i++)
+        {
+            cws[i] = r.ReadDouble();
+        }
+
+        int seed = r.ReadInt32();
+        var options = new ExtraTreesOptions
+        {
+            TreeCount = treeCount,
+            MaxFeatures = new MaxFeatures(mfKind, mfValue),
+            MaxDepth = maxDepth < 0 ? null : maxDepth,
+            MinSamplesSplit = minSplit,
+            MinSamplesLeaf = minLeaf,
+            ClassWeight = cwKind switch
+            {
+                ClassWeightKind.None => ClassWeight.None,
+                ClassWeightKind.Balanced => ClassWeight.Balanced,
+                ClassWeightKind.Explicit => ClassWeight.Explicit(cws),
+                _ => throw new InvalidDataException($"class weight kind {(int)cwKind} is unknown"),
+            },
+            Seed = seed,
+        };
+        options.Validate();
+        int resolved = r.ReadInt32();
+        var counts = new long[k];
+        for (int c = 0; c < k; c++)
+        {
+            counts[c] = r.ReadInt64();
+        }
+
+        var priors = new double[k];
+        for (int c = 0; c < k; c++)
+        {
+            priors[c] = r.ReadDouble();
+        }
+
+        var importances = new double[nf];
+        for (int f = 0; f < nf; f++)
+        {
+            importances[f] = r.ReadDouble();
+        }
+
+        int t = Count(r.ReadInt32(), length, "tree count");
+        if (t != treeCount)
+        {
+            throw new InvalidDataException($"{t} trees stored but the options say {treeCount}");
+        }
+
+        var roots = new int[t];
+        for (int i = 0; i < t; i++)
+        {
+            roots[i] = r.ReadInt32();
+        }
+
+        int n = Count(r.ReadInt32(), length, "node count");
+        var feature = new int[n];
+        var threshold = new float[n];
+        var child = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            feature[i] = r.ReadInt32();
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            threshold[i] = r.ReadSingle();
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            child[i] = r.ReadInt32();
+        }
+
+        int v = Count(r.ReadInt32(), length, "value count");
+        var values = new float[v];
+        for (int i = 0; i < v; i++)
+        {
+            values[i] = r.ReadSingle();
+        }
+
+        if (ms.Position != length)
+        {
+            throw new InvalidDataException($"{length - ms.Position} unexpected bytes after the trees");
+        }
+
+        Validate(nf, k, roots, feature, child, v);
+        return new ExtraTreesModel(schema, k, options, resolved, counts, priors, importances, roots, feature, threshold, child, values);
+    }
+
+    private static int Count(int value, int payloadLength, string what) =>
+        value < 0 || value > payloadLength ? throw new InvalidDataException($"{what} {value} is out of range") : value;
+
+    /// <summary>Checks that every tree is a well-formed tree inside its node range (children after parents, leaves inside the value array).</summary>
+    private static void Validate(int nf, int k, int[] roots, int[] feature, int[] child, int valueCount)
+    {
+        int n = feature.Length;
+        if (roots.Length == 0 || roots[0] != 0)
+        {
+            throw new InvalidDataException("the first tree does not start at node 0");
+        }
+
+        for (int t = 0; t < roots.Length; t++)
+        {
+            int start = roots[t];
+            int end = t + 1 < roots.Length ? roots[t + 1] : n;
+            if (end <= start)
+            {
+                throw new InvalidDataException($"tree {t} has no nodes");
+            }
+
+            for (int i = start; i < end; i++)
+            {
+                int f = feature[i];
+                if (f >= nf || f < -1)
+                {
+                    throw new InvalidDataException($"node {i} splits on feature {f} of {nf}");
+                }
+
+                if (f >= 0 ? (child[i] <= i || child[i] + 1 >= end) : (child[i] < 0 || child[i] > valueCount - k))
+                {
+                    throw new InvalidDataException($"node {i} points outside its tree");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,409 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Inegi.UrbanGrowth.Trees;
+
+/// <summary>
+/// A fitted Extra-Trees forest. The probability of class c for a row is the mean over trees of the
+/// (weighted) fraction of class c in the leaf the row reaches (sklearn <c>predict_proba</c>).
+/// </summary>
+/// <remarks>
+/// Trees are stored as flat struct-of-arrays over all nodes of all trees: <c>feature</c> (-1 for a leaf),
+/// <c>threshold</c> (float32; a row goes left when <c>x &lt;= threshold</c>), <c>child</c> (for a split node the
+/// index of its left child, the right child is always <c>child + 1</c>; for a leaf the offset of its
+/// <see cref="ClassCount"/> class fractions in the value array), and the root node of each tree. For prediction
+/// the three node arrays are also packed into one 16-byte record per node so that one cache line serves a step.
+/// A value that is NaN goes left at every node (it is not greater than the threshold).
+/// Instances are immutable and thread-safe.
+/// </remarks>
+public sealed partial class ExtraTreesModel : IClassifierModel
+{
+    private const int BlockRows = 128;
+
+    private readonly int[] _roots;
+    private readonly int[] _feature;
+    private readonly float[] _threshold;
+    private readonly int[] _child;
+    private readonly float[] _values;
+    private readonly PackedNode[] _packed;
+    private readonly long[] _classCounts;
+    private readonly double[] _classPriors;
+    private readonly double[] _importances;
+
+    private ExtraTreesModel(
+        FeatureSchema schema,
+        int classCount,
+        ExtraTreesOptions options,
+        int resolvedMaxFeatures,
+        long[] classCounts,
+        double[] classPriors,
+        double[] importances,
+        int[] roots,
+        int[] feature,
+        float[] threshold,
+        int[] child,
+        float[] values)
+    {
+        Schema = schema;
+        ClassCount = classCount;
+        Options = options;
+        ResolvedMaxFeatures = resolvedMaxFeatures;
+        _classCounts = classCounts;
+        _classPriors = classPriors;
+        _importances = importances;
+        _roots = roots;
+        _feature = feature;
+        _threshold = threshold;
+        _child = child;
+        _values = values;
+        _packed = new PackedNode[feature.Length];
+        for (int i = 0; i < feature.Length; i++)
+        {
+            _packed[i] = new PackedNode { Feature = feature[i], Threshold = threshold[i], Child = child[i] };
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential, Size = 16)]
+    private struct PackedNode
+    {
+        public int Feature;
+        public float Threshold;
+        public int Child;
+    }
+
+    /// <inheritdoc/>
+    public FeatureSchema Schema { get; }
+
+    /// <summary>Number of input features (<c>Schema.Count</c>).</summary>
+    public int FeatureCount => Schema.Count;
+
+    /// <inheritdoc/>
+    public int ClassCount { get; }
+
+    /// <summary>Number of trees.</summary>
+    public int TreeCount => _roots.Length;
+
+    /// <summary>Total number of nodes over all trees.</summary>
+    public int NodeCount => _feature.Length;
+
+    /// <summary>The settings the model was fitted with (<see cref="ExtraTreesOptions.MaxDegreeOfParallelism"/> is not stored and reads -1 after <see cref="Load(Stream, string?)"/>).</summary>
+    public ExtraTreesOptions Options { get; }
+
+    /// <summary>The number of candidate features per node that <see cref="ExtraTreesOptions.MaxFeatures"/> resolved to.</summary>
+    public int ResolvedMaxFeatures { get; }
+
+    /// <summary>Number of training rows of each class.</summary>
+    public IReadOnlyList<long> ClassCounts => _classCounts;
+
+    /// <summary>
+    /// The class prior the trees were fitted under: <c>w_c n_c / sum_j w_j n_j</c> with class weights
+    /// <c>w</c> (the plain class fractions when unweighted; uniform with <see cref="ClassWeight.Balanced"/>).
+    /// </summary>
+    /// <remarks>
+    /// Prior correction to a population prior <c>q</c>: <c>p'_c ∝ p_c q_c / prior_c</c> (Saerens et al. 2002).
+    /// </remarks>
+    public IReadOnlyList<double> ClassPriors => _classPriors;
+
+    /// <summary>Mean decrease in impurity (Gini importance), one per feature, summing to 1 (or all 0 when no tree split).</summary>
+    /// <remarks>
+    /// As sklearn: per tree, sum over split nodes of <c>W_node g_node - W_left g_left - W_right g_right</c>
+    /// (W weighted sample counts, g Gini impurity) per feature, divided by the root's weight and normalised to sum 1;
+    /// then the mean over trees with more than one node, normalised to sum 1.
+    /// </remarks>
+    public IReadOnlyList<double> FeatureImportances => _importances;
+
+    /// <summary>The maximum depth of any tree (root = 0).</summary>
+    public int MaxTreeDepth
+    {
+        get
+        {
+            int best = 0;
+            var stack = new Stack<(int Node, int Depth)>();
+            foreach (int root in _roots)
+            {
+                stack.Push((root, 0));
+                while (stack.Count > 0)
+                {
+                    var (node, depth) = stack.Pop();
+                    best = Math.Max(best, depth);
+                    if (_feature[node] >= 0)
+                    {
+                        stack.Push((_child[node], depth + 1));
+                        stack.Push((_child[node] + 1, depth + 1));
+                    }
+                }
+            }
+
+            return best;
+        }
+    }
+
+    /// <summary>Class probabilities of one row.</summary>
+    /// <param name="row"><see cref="FeatureCount"/> values in schema order.</param>
+    /// <param name="probabilities"><see cref="ClassCount"/> values are written.</param>
+    /// <exception cref="ArgumentException">Wrong lengths.</exception>
+    public void PredictRow(ReadOnlySpan<float> row, Span<float> probabilities)
+    {
+        if (row.Length != FeatureCount)
+        {
+            throw new ArgumentException($"The model expects {FeatureCount} features but the row has {row.Length}.", nameof(row));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(probabilities.Length, ClassCount, nameof(probabilities));
+        PredictRowsCore(row, 1, probabilities);
+    }
+
+    /// <summary>Class probabilities of consecutive row-major rows, on the calling thread.</summary>
+    /// <param name="rows">A whole number of rows of <see cref="FeatureCount"/> values.</param>
+    /// <param name="probabilities">Row-major destination, at least <c>rowCount * ClassCount</c> values.</param>
+    /// <exception cref="ArgumentException">Wrong lengths.</exception>
+    public void PredictRows(ReadOnlySpan<float> rows, Span<float> probabilities)
+    {
+        if (rows.Length % FeatureCount != 0)
+        {
+            throw new ArgumentException($"{rows.Length} values are not a whole number of {FeatureCount}-feature rows.", nameof(rows));
+        }
+
+        int rowCount = rows.Length / FeatureCount;
+        ArgumentOutOfRangeException.ThrowIfLessThan(probabilities.Length, rowCount * ClassCount, nameof(probabilities));
+        PredictRowsCore(rows, rowCount, probabilities);
+    }
+
+    /// <summary>Class probabilities of every row of a matrix, in parallel over blocks of rows (all cores).</summary>
+    /// <param name="features">Rows; the schema must equal <see cref="Schema"/>.</param>
+    /// <param name="probabilities">Row-major destination of <c>RowCount * ClassCount</c> values.</param>
+    /// <exception cref="ArgumentException">A different schema or a short destination.</exception>
+    public void PredictProbabilities(FeatureMatrix features, Span<float> probabilities) =>
+        PredictProbabilities(features, probabilities, -1);
+
+    /// <summary>Class probabilities of every row of a matrix, in parallel over blocks of rows.</summary>
+    /// <param name="features">Rows; the schema must equal <see cref="Schema"/>.</param>
+    /// <param name="probabilities">Row-major destination of <c>RowCount * ClassCount</c> values.</param>
+    /// <param name="maxDegreeOfParallelism">Most blocks at once; -1 for all cores. The result never depends on it.</param>
+    /// <exception cref="ArgumentException">A different schema or a short destination.</exception>
+    public unsafe void PredictProbabilities(FeatureMatrix features, Span<float> probabilities, int maxDegreeOfParallelism)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        Schema.EnsureCompatible(features.Schema, "The Extra-Trees model");
+        int rowCount = features.RowCount;
+        ArgumentOutOfRangeException.ThrowIfLessThan(probabilities.Length, rowCount * ClassCount, nameof(probabilities));
+        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Must be -1 (all cores) or >= 1.");
+        }
+
+        int blocks = (rowCount + BlockRows - 1) / BlockRows;
+        if (blocks <= 1 || maxDegreeOfParallelism == 1)
+        {
+            PredictRowsCore(features.Values, rowCount, probabilities);
+            return;
+        }
+
+        int nf = FeatureCount;
+        int k = ClassCount;
+        fixed (float* src = features.Values)
+        fixed (float* dst = probabilities)
+        {
+            nint srcAddress = (nint)src;
+            nint dstAddress = (nint)dst;
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, b =>
+            {
+                int r0 = b * BlockRows;
+                int count = Math.Min(BlockRows, rowCount - r0);
+                var rows = new ReadOnlySpan<float>((float*)srcAddress + ((long)r0 * nf), count * nf);
+                var dest = new Span<float>((float*)dstAddress + ((long)r0 * k), count * k);
+                PredictRowsCore(rows, count, dest);
+            });
+        }
+    }
+
+    /// <summary>Class probabilities of every row of a matrix, as a new row-major array.</summary>
+    /// <param name="features">Rows; the schema must equal <see cref="Schema"/>.</param>
+    public float[] PredictProbabilities(FeatureMatrix features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var result = new float[(long)features.RowCount * ClassCount];
+        PredictProbabilities(features, result);
+        return result;
+    }
+
+    /// <summary>Processes rows in blocks: for each tree, walks every row of the block (the tree's top stays in cache).</summary>
+    private void PredictRowsCore(ReadOnlySpan<float> rows, int rowCount, Span<float> probabilities)
+    {
+        int k = ClassCount;
+        int nf = FeatureCount;
+        Span<double> acc = stackalloc double[BlockRows * Math.Min(k, 8)];
+        double[]? rented = null;
+        if (k > 8)
+        {
+            rented = System.Buffers.ArrayPool<double>.Shared.Rent(BlockRows * k);
+            acc = rented;
+        }
+
+        double scale = 1.0 / _roots.Length;
+        for (int r0 = 0; r0 < rowCount; r0 += BlockRows)
+        {
+            int count = Math.Min(BlockRows, rowCount - r0);
+            Span<double> a = acc[..(count * k)];
+            a.Clear();
+            ReadOnlySpan<float> block = rows.Slice(r0 * nf, count * nf);
+            foreach (int root in _roots)
+            {
+                AccumulateTree(root, block, count, a);
+            }
+
+            Span<float> dest = probabilities.Slice(r0 * k, count * k);
+            for (int i = 0; i < dest.Length; i++)
+            {
+                dest[i] = (float)(a[i] * scale);
+            }
+        }
+
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AccumulateTree(int root, ReadOnlySpan<float> block, int count, Span<double> acc)
+    {
+        int k = ClassCount;
+        int nf = FeatureCount;
+        ref PackedNode nodes = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref float values = ref MemoryMarshal.GetArrayDataReference(_values);
+        ref float x = ref MemoryMarshal.GetReference(block);
+        int r = 0;
+        for (; r + 4 <= count; r += 4)
+        {
+            ref float x0 = ref Unsafe.Add(ref x, r * nf);
+            ref float x1 = ref Unsafe.Add(ref x0, nf);
+            ref float x2 = ref Unsafe.Add(ref x1, nf);
+            ref float x3 = ref Unsafe.Add(ref x2, nf);
+            int n0 = root, n1 = root, n2 = root, n3 = root;
+            while (true)
+            {
+                ref PackedNode a = ref Unsafe.Add(ref nodes, n0);
+                ref PackedNode b = ref Unsafe.Add(ref nodes, n1);
+                ref PackedNode c = ref Unsafe.Add(ref nodes, n2);
+                ref PackedNode d = ref Unsafe.Add(ref nodes, n3);
+                if ((a.Feature & b.Feature & c.Feature & d.Feature) < 0)
+                {
+                    break;
+                }
+
+                if (a.Feature >= 0)
+                {
+                    n0 = a.Child + (Unsafe.Add(ref x0, a.Feature) > a.Threshold ? 1 : 0);
+                }
+
+                if (b.Feature >= 0)
+                {
+                    n1 = b.Child + (Unsafe.Add(ref x1, b.Feature) > b.Threshold ? 1 : 0);
+                }
+
+                if (c.Feature >= 0)
+                {
+                    n2 = c.Child + (Unsafe.Add(ref x2, c.Feature) > c.Threshold ? 1 : 0);
+                }
+
+                if (d.Feature >= 0)
+                {
+                    n3 = d.Child + (Unsafe.Add(ref x3, d.Feature) > d.Threshold ? 1 : 0);
+                }
+            }
+
+            AddLeaf(ref values, Unsafe.Add(ref nodes, n0).Child, acc.Slice(r * k, k));
+            AddLeaf(ref values, Unsafe.Add(ref nodes, n1).Child, acc.Slice((r + 1) * k, k));
+            AddLeaf(ref values, Unsafe.Add(ref nodes, n2).Child, acc.Slice((r + 2) * k, k));
+            AddLeaf(ref values, Unsafe.Add(ref nodes, n3).Child, acc.Slice((r + 3) * k, k));
+        }
+
+        for (; r < count; r++)
+        {
+            ref float xr = ref Unsafe.Add(ref x, r * nf);
+            int node = root;
+            while (true)
+            {
+                ref PackedNode a = ref Unsafe.Add(ref nodes, node);
+                if (a.Feature < 0)
+                {
+                    break;
+                }
+
+                node = a.Child + (Unsafe.Add(ref xr, a.Feature) > a.Threshold ? 1 : 0);
+            }
+
+            AddLeaf(ref values, Unsafe.Add(ref nodes, node).Child, acc.Slice(r * k, k));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddLeaf(ref float values, int offset, Span<double> acc)
+    {
+        for (int c = 0; c < acc.Length; c++)
+        {
+            acc[c] += Unsafe.Add(ref values, offset + c);
+        }
+    }
+
+    /// <summary>Joins fitted trees into the flat arrays and averages their importances (sklearn's rule).</summary>
+    internal static ExtraTreesModel FromTrees(FeatureSchema schema, int classCount, ExtraTreesOptions options, int resolvedMaxFeatures, long[] classCounts, double[] priors, FittedTree[] trees)
+    {
+        int nodes = 0, values = 0;
+        foreach (var t in trees)
+        {
+            nodes += t.Feature.Length;
+            values += t.Values.Length;
+        }
+
+        var roots = new int[trees.Length];
+        var feature = new int[nodes];
+        var threshold = new float[nodes];
+        var child = new int[nodes];
+        var vals = new float[values];
+        var importances = new double[schema.Count];
+        int nodeBase = 0, valueBase = 0, splitTrees = 0;
+        for (int t = 0; t < trees.Length; t++)
+        {
+            var tree = trees[t];
+            roots[t] = nodeBase;
+            for (int i = 0; i < tree.Feature.Length; i++)
+            {
+                int f = tree.Feature[i];
+                feature[nodeBase + i] = f;
+                threshold[nodeBase + i] = tree.Threshold[i];
+                child[nodeBase + i] = tree.Child[i] + (f >= 0 ? nodeBase : valueBase);
+            }
+
+            tree.Values.CopyTo(vals, valueBase);
+            if (tree.Feature.Length > 1)
+            {
+                splitTrees++;
+                for (int f = 0; f < importances.Length; f++)
+                {
+                    importances[f] += tree.Importance[f];
+                }
+            }
+
+            nodeBase += tree.Feature.Length;
+            valueBase += tree.Values.Length;
+        }
+
+        double sum = 0;
+        for (int f = 0; f < importances.Length; f++)
+        {
+            sum += importances[f];
+        }
+
+        if (splitTrees > 0 && sum > 0)
+        {
+            for (int f = 0; f < importances.Length; f++)
+            {
+                importances[f] /= sum; // mean over split trees, then normalised to sum 1: the mean's 1/T cancels
+            }
+        }
+
+        return new ExtraTreesModel(schema, classCount, options, resolvedMaxFeatures, classCounts, priors, importances, roots, feature, threshold, child, vals);
+    }
+}

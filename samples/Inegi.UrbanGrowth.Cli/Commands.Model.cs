@@ -35,10 +35,11 @@ internal static partial class Commands
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         TrainingResult result = ModelTrainer.Train(table, settings, options);
         result.Model.Save(output);
+        string decision = prevalence is { } p
+            ? string.Create(CultureInfo.InvariantCulture, $" (urban prevalence {p:0.####}, chosen on out-of-fold cells: urban F1 {result.Calibration?.Score:0.###})")
+            : " (pilot recipe: sample balance, 0.5)";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"trained on {result.Model.TrainingRows:N0} rows: {result.Model.Selection.OutputSchema.Count} of {result.Model.InputSchema.Count} features kept, {trees} trees, threshold {result.Model.Threshold:0.###}" +
-            (prevalence is { } p ? $" (urban prevalence {p:0.####}, chosen on out-of-fold cells: urban F1 {result.Calibration?.Score:0.###})" : " (pilot recipe: sample balance, 0.5)") +
-            $"; {stopwatch.Elapsed.TotalSeconds:F1} s; model {output}"));
+            $"trained on {result.Model.TrainingRows:N0} rows: {result.Model.Selection.OutputSchema.Count} of {result.Model.InputSchema.Count} features kept, {trees} trees, threshold {result.Model.Threshold:0.###}{decision}; {stopwatch.Elapsed.TotalSeconds:F1} s; model {output}"));
         return UrbanCli.Success;
     }
 

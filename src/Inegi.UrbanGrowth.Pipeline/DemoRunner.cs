@@ -227,7 +227,7 @@ public static class DemoRunner
         }
     }
 
-    private static TemporalRuleAssessment AssessTemporalRule(IReadOnlyList<string> maps, IReadOnlyList<int> years, SyntheticSceneFiles files)
+    private static TemporalRuleAssessment AssessTemporalRule(List<string> maps, IReadOnlyList<int> years, SyntheticSceneFiles files)
     {
         int n = maps.Count;
         var readers = new List<GeoTiffReader>();

@@ -260,7 +260,7 @@ public sealed class UrbanModel
         IReadOnlyList<double> imp = Classifier.FeatureImportances;
         foreach (int i in Enumerable.Range(0, imp.Count).OrderByDescending(i => imp[i]).ThenBy(i => i))
         {
-            importances.Add(new JsonObject { ["feature"] = Classifier.Schema.Names[i], ["importance"] = Math.Round(imp[i], 6) });
+            importances.Add((JsonNode)new JsonObject { ["feature"] = Classifier.Schema.Names[i], ["importance"] = Math.Round(imp[i], 6) });
         }
 
         return new JsonObject

@@ -24,7 +24,7 @@ public sealed record DemoOptions
     /// <summary>Random seed.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>Training cells per class (all the scene has, when fewer).</summary>
+    /// <summary>Training cells per class; at most half of the scene's urban cells are drawn, and as many non-urban.</summary>
     public int PerClass { get; init; } = 1000;
 
     /// <summary>Trees.</summary>
@@ -90,7 +90,11 @@ public static class DemoRunner
         using (Mosaic mosaic = Mosaic.Open(files.Mosaic(first)))
         using (CellGrid grid = CellGrid.Open(files.Labels(first), mosaic))
         {
-            sample = TrainingSample.Draw(grid, options.PerClass, options.Seed, mosaic);
+            // The pilot's design: a balanced sample. Half of the urban cells at most, so that the national map is
+            // judged mostly on cells the model has not seen.
+            long urbanCells = scene.UrbanCellCount(first);
+            int perClass = (int)Math.Max(10, Math.Min(options.PerClass, urbanCells / 2));
+            sample = TrainingSample.Draw(grid, perClass, options.Seed, mosaic);
             sample.WriteCsv(Path.Combine(outputFolder, "sample.csv"));
             extracted = FeatureExtraction.WriteCsv(mosaic, grid, sample.Cells, featuresPath, progress: progress);
         }

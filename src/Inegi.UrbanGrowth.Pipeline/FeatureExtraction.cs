@@ -17,7 +17,7 @@ public static class FeatureExtraction
 {
     private const int Batch = 2048;
 
-    /// <summary>Writes the features of the listed cells (in list order) or of every cell of the grid (row-major).</summary>
+    /// <summary>Writes the features of the listed cells or of every cell of the grid, in cell-id (row-major) order.</summary>
     /// <param name="mosaic">The mosaic.</param>
     /// <param name="grid">The grid (labels come from it unless the list carries them).</param>
     /// <param name="cells">Cells to compute, or null for all cells.</param>
@@ -32,6 +32,15 @@ public static class FeatureExtraction
         ArgumentNullException.ThrowIfNull(mosaic);
         ArgumentNullException.ThrowIfNull(grid);
         var extractor = new CellFeatureExtractor(settings);
+        if (cells is not null)
+        {
+            // Row-major order reads each block of the mosaic once through the reader's cache; a random order would
+            // decode a whole tile per cell.
+            SampledCell[] sorted = [.. cells];
+            Array.Sort(sorted, static (a, b) => a.CellId.CompareTo(b.CellId));
+            cells = sorted;
+        }
+
         var stopwatch = Stopwatch.StartNew();
         long total = cells?.Count ?? grid.CellCount;
         int featureCount = extractor.FeatureCount;

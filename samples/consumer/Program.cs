@@ -32,7 +32,7 @@ Directory.CreateDirectory(outDir);
 try
 {
     // 1. Patches: 27 channels of a 33 x 33 patch; channel c holds the ramp c, c + 1, ..., c + 1088.
-    // A ramp of n = 1089 values has mean = median = centre = c + 544, variance (n^2 - 1) / 12 = 98830,
+    // A ramp of n = 1089 values has mean = median = centre = c + 544, variance (n^2 - 1) / 12 = 98826.67,
     // skewness 0, and its 10 histogram counts add up to n.
     var extractor = new PatchFeatureExtractor();
     PatchFeatureLayout layout = extractor.Layout;

@@ -47,6 +47,7 @@ cleanup() {
   rm -f "$root"/feed/*."$version".nupkg "$root"/feed/*."$version".snupkg
   if [ -n "$global_packages" ]; then
     rm -rf "$global_packages"/inegi.urbangrowth.*/"$version_lower"
+    rmdir --ignore-fail-on-non-empty "$global_packages"/inegi.urbangrowth.* 2>/dev/null || true
   fi
   rm -rf "$work"
 }
@@ -144,7 +145,8 @@ if ! dotnet run --project samples/consumer/Consumer.csproj -c Release \
   tail -n 40 "$work/consumer.log"
   fail "samples/consumer"
 fi
-consumer_line=$(grep '^Consumer:' "$work/consumer.log" | tail -n 1)
+consumer_checks=$(grep -Eo '^Consumer: [0-9]+ checks passed' "$work/consumer.log" | tail -n 1 | grep -Eo '[0-9]+' || true)
+[ -n "$consumer_checks" ] || { cat "$work/consumer.log"; fail "samples/consumer printed no result"; }
 
 echo "File-based program (samples/scripts/consumer-check.cs)..."
 if ! dotnet run samples/scripts/consumer-check.cs -p:UrbanGrowthVersion="$version" \
@@ -170,4 +172,4 @@ if [ -n "$tool" ]; then
 fi
 
 for n in "${notes[@]}"; do echo "note: $n"; done
-echo "Consumer check: passed for $version: ${#libraries[@]} library packages (${libraries[*]#Inegi.UrbanGrowth.}), $tool_result; ${consumer_line#Consumer: }; script passed; pack ${pack_s} s, total $(( $(date +%s) - start )) s"
+echo "Consumer check: passed for $version: ${#libraries[@]} library packages (${libraries[*]#Inegi.UrbanGrowth.}), $tool_result; consumer project $consumer_checks checks passed; script passed; pack ${pack_s} s, total $(( $(date +%s) - start )) s"

@@ -67,16 +67,19 @@ if [ -n "$global_packages" ] && [ -d "$global_packages" ]; then
 fi
 
 # --- 1. Pack -------------------------------------------------------------------------------------
-mapfile -t projects < <(dotnet sln Inegi.UrbanGrowth.sln list | tr -d '\r' | grep -E '^(src|samples)/.*\.csproj$' || true)
-[ "${#projects[@]}" -gt 0 ] || fail "no project under src/ or samples/ in Inegi.UrbanGrowth.sln"
+solution=Inegi.UrbanGrowth.sln
+[ -f "$solution" ] || solution=Inegi.UrbanGrowth.slnx
+[ -f "$solution" ] || fail "no Inegi.UrbanGrowth.sln or .slnx"
+mapfile -t projects < <(dotnet sln "$solution" list | tr -d '\r' | grep -E '^(src|samples)/.*\.csproj$' || true)
+[ "${#projects[@]}" -gt 0 ] || fail "no project under src/ or samples/ in $solution"
 notes=()
 for p in src/*/*.csproj; do
-  grep -qxF "$p" < <(printf '%s\n' "${projects[@]}") || notes+=("$p is not in Inegi.UrbanGrowth.sln, not packed")
+  grep -qxF "$p" < <(printf '%s\n' "${projects[@]}") || notes+=("$p is not in $solution, not packed")
 done
 
 # A solution filter with just those projects: one restore and one build graph, no test projects.
 {
-  printf '{ "solution": { "path": "%s", "projects": [' "$root/Inegi.UrbanGrowth.sln"
+  printf '{ "solution": { "path": "%s", "projects": [' "$root/$solution"
   sep=""
   for p in "${projects[@]}"; do printf '%s "%s"' "$sep" "$p"; sep=","; done
   printf ' ] } }\n'

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 using BitMiracle.LibTiff.Classic;
 
@@ -43,6 +44,23 @@ public sealed record GeoTiffWriteOptions
 
     /// <summary>True forces BigTIFF, false forces classic TIFF; null (default) picks BigTIFF when the uncompressed image reaches <see cref="GeoTiffWriter.BigTiffThresholdBytes"/>.</summary>
     public bool? BigTiff { get; init; }
+
+    /// <summary>
+    /// Deflate effort (default <see cref="CompressionLevel.Fastest"/>, zlib level 1); <see cref="CompressionLevel.Optimal"/>
+    /// (level 6) or <see cref="CompressionLevel.SmallestSize"/> (level 9) give smaller files more slowly.
+    /// <see cref="CompressionLevel.NoCompression"/> still writes valid Deflate streams (stored blocks).
+    /// </summary>
+    /// <remarks>Every level is read by any Deflate decoder; the level changes only size and speed, never the values.</remarks>
+    public CompressionLevel DeflateLevel { get; init; } = CompressionLevel.Fastest;
+
+    /// <summary>
+    /// Most tiles of a row of tiles compressed at once (default -1: as many as there are processors). The file is
+    /// byte-identical whatever this value is: each tile is compressed on its own and tiles are written in order.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>Benchmarks only: Deflate tiles through LibTiff.NET's managed encoder (the slower path used before the native zlib fast path).</summary>
+    internal bool UseLibTiffDeflate { get; init; }
 }
 
 /// <summary>
@@ -64,6 +82,12 @@ public sealed class GeoTiffWriter : IDisposable
     private readonly int _bytesPerSample;
     private readonly int _pixelBytes;
     private readonly int _tilesAcross;
+    private readonly bool _nativeDeflate;
+    private readonly bool _predictor;
+    private readonly bool _swapBytes;
+    private readonly int _workers;
+    private byte[][] _compressed = [];
+    private int[] _compressedLengths = [];
     private Tiff? _tiff;
     private byte[] _rowBuffer;
     private byte[] _tileBuffer;
@@ -82,6 +106,10 @@ public sealed class GeoTiffWriter : IDisposable
         _tilesAcross = (options.Width + options.TileSize - 1) / options.TileSize;
         _rowBuffer = ArrayPool<byte>.Shared.Rent(checked(options.TileSize * options.Width * _pixelBytes));
         _tileBuffer = ArrayPool<byte>.Shared.Rent(checked(options.TileSize * options.TileSize * _pixelBytes));
+        _nativeDeflate = options.Compression == RasterCompression.Deflate && !options.UseLibTiffDeflate;
+        _predictor = UsesPredictor(options);
+        _swapBytes = tiff.IsBigEndian() == BitConverter.IsLittleEndian && _bytesPerSample > 1;
+        _workers = options.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
     }
 
     /// <summary>The final file (it appears on <see cref="Commit"/>).</summary>
@@ -268,8 +296,17 @@ public sealed class GeoTiffWriter : IDisposable
         }
     }
 
+    private static bool UsesPredictor(GeoTiffWriteOptions o) =>
+        o.Compression is RasterCompression.Deflate or RasterCompression.Lzw && o.SampleType is not (RasterSampleType.Float32 or RasterSampleType.Float64);
+
     private void FlushTileRow(Tiff tiff)
     {
+        if (_nativeDeflate)
+        {
+            FlushTileRowNative(tiff);
+            return;
+        }
+
         int ts = Options.TileSize, width = Options.Width;
         int tileBytes = ts * ts * _pixelBytes;
         int srcRowBytes = width * _pixelBytes;
@@ -299,6 +336,151 @@ public sealed class GeoTiffWriter : IDisposable
         _rowsInBuffer = 0;
     }
 
+    /// <summary>
+    /// Deflate fast path: tiles are assembled, differenced (predictor 2) and compressed by the runtime's native zlib
+    /// (ZLibStream: the zlib wrapper TIFF Deflate expects), several tiles at once, then written in tile order with
+    /// WriteRawTile. Tiles go in groups of twice the worker count, so at most that many compressed tiles are held.
+    /// </summary>
+    private void FlushTileRowNative(Tiff tiff)
+    {
+        int ts = Options.TileSize;
+        int tileBytes = ts * ts * _pixelBytes;
+
+        // Deflate never grows data by more than 5 bytes per stored block of at most 64 KiB plus the zlib header and
+        // Adler-32 trailer; an eighth plus 1 KiB is far above that, so the fixed-size MemoryStream cannot overflow.
+        int bound = checked(tileBytes + (tileBytes >> 3) + 1024);
+        int group = Math.Min(_tilesAcross, Math.Max(1, 2 * _workers));
+        if (_compressed.Length < group || (_compressed.Length > 0 && _compressed[0].Length < bound))
+        {
+            _compressed = new byte[group][];
+            for (int i = 0; i < group; i++)
+            {
+                _compressed[i] = new byte[bound];
+            }
+
+            _compressedLengths = new int[group];
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism };
+        for (int first = 0; first < _tilesAcross; first += group)
+        {
+            int count = Math.Min(group, _tilesAcross - first);
+            if (count == 1 || _workers == 1)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    CompressTile(first, i, tileBytes, bound);
+                }
+            }
+            else
+            {
+                int start = first;
+                Parallel.For(0, count, parallel, i => CompressTile(start, i, tileBytes, bound));
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                LibTiffGlue.ClearError();
+                int written = tiff.WriteRawTile(_tileRow * _tilesAcross + first + i, _compressed[i], 0, _compressedLengths[i]);
+                if (written < 0)
+                {
+                    throw new IOException($"{Path}: could not write tile ({LibTiffGlue.LastError("LibTiff error")}).");
+                }
+            }
+        }
+
+        _tileRow++;
+        _rowsInBuffer = 0;
+    }
+
+    /// <summary>Assembles tile <paramref name="first"/> + <paramref name="slot"/> of the buffered row, applies predictor 2 and compresses it into slot <paramref name="slot"/>.</summary>
+    private void CompressTile(int first, int slot, int tileBytes, int bound)
+    {
+        int ts = Options.TileSize, width = Options.Width, tx = first + slot;
+        int srcRowBytes = width * _pixelBytes;
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(tileBytes);
+        try
+        {
+            Span<byte> tile = scratch.AsSpan(0, tileBytes);
+            int cols = Math.Min(ts, width - tx * ts);
+            if (cols < ts || _rowsInBuffer < ts)
+            {
+                tile.Clear();
+            }
+
+            for (int r = 0; r < _rowsInBuffer; r++)
+            {
+                _rowBuffer.AsSpan(r * srcRowBytes + tx * ts * _pixelBytes, cols * _pixelBytes).CopyTo(tile.Slice(r * ts * _pixelBytes));
+            }
+
+            // Rows below the data are zeros and stay zeros when differenced; padded columns are differenced like data,
+            // as the decoder accumulates across the whole tile width.
+            Span<byte> used = tile[..(_rowsInBuffer * ts * _pixelBytes)];
+            if (_predictor)
+            {
+                int rowSamples = ts * Options.BandCount, stride = Options.BandCount;
+                switch (_bytesPerSample)
+                {
+                    case 1: Difference(used, rowSamples, stride); break;
+                    case 2: Difference(MemoryMarshal.Cast<byte, ushort>(used), rowSamples, stride); break;
+                    default: Difference(MemoryMarshal.Cast<byte, uint>(used), rowSamples, stride); break;
+                }
+            }
+
+            if (_swapBytes)
+            {
+                switch (_bytesPerSample)
+                {
+                    case 2: System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(used), MemoryMarshal.Cast<byte, ushort>(used)); break;
+                    case 4: System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(used), MemoryMarshal.Cast<byte, uint>(used)); break;
+                    default: System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(used), MemoryMarshal.Cast<byte, ulong>(used)); break;
+                }
+            }
+
+            using var output = new MemoryStream(_compressed[slot], 0, bound, writable: true);
+            using (var zlib = new ZLibStream(output, Options.DeflateLevel, leaveOpen: true))
+            {
+                zlib.Write(tile);
+            }
+
+            _compressedLengths[slot] = (int)output.Position;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// TIFF predictor 2 (horizontal differencing, TIFF 6.0 section 14): in each row, every sample becomes its
+    /// difference from the same band of the previous pixel (<paramref name="stride"/> samples back), modulo 2^bits;
+    /// the first pixel of a row is kept. Done from the right so each difference reads an unchanged neighbour.
+    /// </summary>
+    internal static void Difference<T>(Span<T> data, int rowSamples, int stride) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        int lanes = System.Numerics.Vector<T>.Count;
+        for (int start = 0; start + rowSamples <= data.Length; start += rowSamples)
+        {
+            Span<T> row = data.Slice(start, rowSamples);
+            int end = rowSamples;
+            if (System.Numerics.Vector.IsHardwareAccelerated)
+            {
+                while (end - lanes >= stride)
+                {
+                    var current = new System.Numerics.Vector<T>(row.Slice(end - lanes, lanes));
+                    var previous = new System.Numerics.Vector<T>(row.Slice(end - lanes - stride, lanes));
+                    (current - previous).CopyTo(row.Slice(end - lanes, lanes));
+                    end -= lanes;
+                }
+            }
+
+            for (int i = end - 1; i >= stride; i--)
+            {
+                row[i] -= row[i - stride];
+            }
+        }
+    }
+
     private static void Validate(GeoTiffWriteOptions o)
     {
         if (o.Width <= 0 || o.Height <= 0)
@@ -320,6 +502,16 @@ public sealed class GeoTiffWriter : IDisposable
         if (!double.IsFinite(g.OriginX) || !double.IsFinite(g.OriginY) || g.PixelWidth * g.PixelHeight - g.RowRotation * g.ColumnRotation == 0)
         {
             throw new ArgumentException($"The geotransform {g} is not invertible.", nameof(o));
+        }
+
+        if (o.MaxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentException($"MaxDegreeOfParallelism {o.MaxDegreeOfParallelism} must be -1 (all processors) or positive.", nameof(o));
+        }
+
+        if (!Enum.IsDefined(o.DeflateLevel))
+        {
+            throw new ArgumentException($"Unknown DeflateLevel {o.DeflateLevel}.", nameof(o));
         }
 
         if (o.Epsg is { } e && e is <= 0 or >= 32767)
@@ -360,7 +552,7 @@ public sealed class GeoTiffWriter : IDisposable
             _ => throw new ArgumentException($"Unknown compression {o.Compression}.", nameof(o)),
         };
         tiff.SetField(TiffTag.COMPRESSION, compression);
-        if (compression is Compression.ADOBE_DEFLATE or Compression.LZW && format != SampleFormat.IEEEFP)
+        if (UsesPredictor(o))
         {
             tiff.SetField(TiffTag.PREDICTOR, Predictor.HORIZONTAL);
         }

@@ -15,7 +15,7 @@ public sealed partial class SyntheticScene
     private const float CloudHi = 0.58f;
 
     // Calibration: urban cell area ~ K * sum(pi * (r^2 - rmin^2)); K measured on medium scenes (docs/synthetic.md).
-    private const double AreaCalibration = 0.80;
+    private const double AreaCalibration = 0.62;
 
     private readonly uint _seedSalt;
     private FractalNoise _arid = null!;

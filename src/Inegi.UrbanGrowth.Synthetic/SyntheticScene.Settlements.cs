@@ -88,7 +88,7 @@ public sealed partial class SyntheticScene
                 y = (float)rng.Uniform(0, h);
             }
 
-            double f = 0.02 + 0.2 * Math.Pow(rng.NextDouble(), 0.7);
+            double f = 0.02 + 0.17 * Math.Pow(rng.NextDouble(), 0.7);
             double peak = rng.Uniform(0.3, 0.85);
             double rKm = Math.Sqrt(f / (0.5 * Math.PI * peak));
             float rPx = (float)(rKm * kmPx);

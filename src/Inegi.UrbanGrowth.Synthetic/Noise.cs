@@ -21,6 +21,14 @@ internal static class Hashing
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Hash(uint salt, int x, int y) => Mix((uint)x + Mix((uint)y + Mix(salt)));
 
+    /// <summary>The part of <see cref="Hash"/> that depends on the salt and the row only: <c>Hash(salt, x, y) = Mix((uint)x + RowKey(salt, y))</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint RowKey(uint salt, int y) => Mix((uint)y + Mix(salt));
+
+    /// <summary><see cref="Unit"/> of (salt, x, y) from the row key of (salt, y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float UnitKeyed(uint rowKey, int x) => (Mix((uint)x + rowKey) >> 8) * (1f / 16777216f);
+
     /// <summary>Hash mapped to [0, 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Unit(uint salt, int x, int y) => (Hash(salt, x, y) >> 8) * (1f / 16777216f);

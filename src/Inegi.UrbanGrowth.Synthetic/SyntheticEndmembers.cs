@@ -60,6 +60,9 @@ public static class SyntheticEndmembers
     /// <summary>Reflectance of a cloud remnant (bright, slightly lower in the SWIR), blended over the land.</summary>
     internal static readonly float[] Cloud = [0.40f, 0.41f, 0.42f, 0.45f, 0.36f, 0.26f];
 
+    /// <summary>Path radiance of haze (reflectance added at full haze, strongest in the blue), blended over the land.</summary>
+    internal static readonly float[] Haze = [0.10f, 0.085f, 0.07f, 0.05f, 0.03f, 0.02f];
+
     /// <summary>The six reflectances (0..1) of an endmember, in band order B, G, R, NIR, SWIR1, SWIR2.</summary>
     /// <param name="cover">The endmember.</param>
     public static IReadOnlyList<float> Reflectance(SyntheticCover cover)

@@ -15,7 +15,7 @@ public sealed partial class SyntheticScene
     private const float CloudHi = 0.58f;
 
     // Calibration: urban cell area ~ K * sum(pi * (r^2 - rmin^2)); K measured on medium scenes (docs/synthetic.md).
-    private const double AreaCalibration = 0.80;
+    private const double AreaCalibration = 0.62;
 
     private readonly uint _seedSalt;
     private FractalNoise _arid = null!;
@@ -26,6 +26,8 @@ public sealed partial class SyntheticScene
     private FractalNoise _boundary = null!;
     private FractalNoise[] _pheno = null!;
     private FractalNoise[] _cloud = null!;
+    private FractalNoise[] _haze = null!;
+    private FractalNoise _park = null!;
     private float[] _gain = null!;
     private uint[] _yearSalt = null!;
     private int _shadowDx;
@@ -74,10 +76,12 @@ public sealed partial class SyntheticScene
         _crop = new FractalNoise(s + 4, [Px(7500), Px(2400)]);
         _water = new FractalNoise(s + 5, [Px(12000), Px(3600), Px(1050)]);
         _boundary = new FractalNoise(s + 6, [Px(2700), Px(900), Px(330)]);
+        _park = new FractalNoise(s + 7, [Px(900), Px(300)]);
         _aridGradient = 0.35f;
         int ny = _years.Length;
         _pheno = new FractalNoise[ny];
         _cloud = new FractalNoise[ny];
+        _haze = new FractalNoise[ny];
         _gain = new float[ny * BandCount];
         _yearSalt = new uint[ny];
         for (int y = 0; y < ny; y++)
@@ -86,6 +90,7 @@ public sealed partial class SyntheticScene
             _yearSalt[y] = ys;
             _pheno[y] = new FractalNoise(ys + 11, [Px(9000), Px(3000)]);
             _cloud[y] = new FractalNoise(ys + 12, [Px(2400), Px(750), Px(240)]);
+            _haze[y] = new FractalNoise(ys + 13, [Px(15000), Px(5000)]);
             float common = (float)rng.Uniform(-0.03, 0.03);
             for (int b = 0; b < BandCount; b++)
             {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Inegi.UrbanGrowth.Synthetic;
@@ -134,6 +135,13 @@ public sealed partial class SyntheticScene
         public readonly float[] BuiltUp = new float[Segment];
         public readonly float[] Boundary = new float[1 << BlockShift];
         public readonly float[] BlockWater = new float[1 << BlockShift];
+        public readonly float[] Park = new float[1 << BlockShift];
+        public readonly float[] Haze = new float[Segment];
+        public readonly float[] SiteShare = new float[Segment];
+        public readonly byte[] SiteKind = new byte[Segment];
+        public readonly int[] CityOf = new int[Segment];
+        public readonly float[] Factor = new float[BandCount * Segment];
+        public readonly float[] CloudOpacity = new float[Segment];
         public readonly float[] Cover = new float[CoverCount * Segment];
     }
 
@@ -148,9 +156,15 @@ public sealed partial class SyntheticScene
     private static float WaterCover(float noise) => Smooth(WaterLo, WaterHi, noise);
 
     /// <summary>Built-up abundance of pixels (x0 .. x0 + dest.Length - 1, j).</summary>
-    private void BuiltUpRow(int yi, int j, int x0, Span<float> dest, Scratch scratch)
+    private void BuiltUpRow(int yi, int j, int x0, Span<float> dest, Scratch scratch, Span<int> cityOf = default)
     {
         int by = j >> BlockShift;
+        bool track = !cityOf.IsEmpty;
+        if (track)
+        {
+            cityOf.Slice(0, dest.Length).Fill(-1);
+        }
+
         if (j < 0 || by >= _blockRows)
         {
             dest.Clear();
@@ -165,18 +179,28 @@ public sealed partial class SyntheticScene
             int len = segEnd - x;
             Span<float> d = dest.Slice(x - x0, len);
             int b = by * _blockCols + bx;
-            if (x < 0 || bx >= _blockCols || (_cityStart[b] == _cityStart[b + 1] && _roadStart[b] == _roadStart[b + 1]))
+            if (x < 0 || bx >= _blockCols || (_cityStart[b] == _cityStart[b + 1] && _roadStart[b] == _roadStart[b + 1] && _villageStart[b] == _villageStart[b + 1]))
             {
                 d.Clear();
             }
             else
             {
-                Span<float> bnd = scratch.Boundary.AsSpan(0, len), wtr = scratch.BlockWater.AsSpan(0, len);
-                _boundary.Row(j, x, bnd);
+                Span<float> bnd = scratch.Boundary.AsSpan(0, len), wtr = scratch.BlockWater.AsSpan(0, len), prk = scratch.Park.AsSpan(0, len);
+                bool cities = _cityStart[b] != _cityStart[b + 1];
+                if (cities)
+                {
+                    _boundary.Row(j, x, bnd);
+                    _park.Row(j, x, prk);
+                }
+
                 _water.Row(j, x, wtr);
                 for (int k = 0; k < len; k++)
                 {
-                    d[k] = BuiltUpAt(yi, x + k, j, bnd[k], wtr[k], b);
+                    d[k] = BuiltUpAt(yi, x + k, j, cities ? bnd[k] : 0f, cities ? prk[k] : 0f, wtr[k], b, out int city);
+                    if (track)
+                    {
+                        cityOf[x - x0 + k] = city;
+                    }
                 }
             }
 
@@ -185,11 +209,13 @@ public sealed partial class SyntheticScene
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float House(int i, int j) => Hashing.Unit(_seedSalt + 41, i >> 1, j >> 1) < 0.35f ? 1f : 0.12f;
+    private float HouseHash(int i, int j) => Hashing.Unit(_seedSalt + 41, i >> 1, j >> 1);
 
-    private float BuiltUpAt(int yi, int i, int j, float boundaryNoise, float waterNoise, int block)
+    private float BuiltUpAt(int yi, int i, int j, float boundaryNoise, float parkNoise, float waterNoise, int block, out int city)
     {
-        float fi = i + 0.5f, fj = j + 0.5f, a = 0f, house = -1f;
+        float fi = i + 0.5f, fj = j + 0.5f, a = 0f;
+        float hh = HouseHash(i, j);
+        city = -1;
         float[] rad = _crad[yi], infl = _cinfl2[yi], rib = _crib[yi];
         for (int k = _cityStart[block], end = _cityStart[block + 1]; k < end; k++)
         {
@@ -204,24 +230,27 @@ public sealed partial class SyntheticScene
             float v;
             if (u < 1f)
             {
-                v = _cpeak[c] * (1f - 0.35f * u * u);
+                // Parks and tree-lined streets remove built-up in green cities.
+                v = _cpeak[c] * (1f - 0.35f * u * u) * (1f - 0.6f * _cgreen[c] * Smooth(-0.1f, 0.45f, parkNoise));
             }
             else if (u < PeriUrbanExtent)
             {
-                if (house < 0)
-                {
-                    house = House(i, j);
-                }
-
-                v = 0.34f * (PeriUrbanExtent - u) * house;
+                v = 0.34f * (PeriUrbanExtent - u) * (hh < 0.35f ? 1f : 0.12f);
             }
             else
             {
                 continue;
             }
 
-            a = MathF.Max(a, v);
+            if (v > a)
+            {
+                a = v;
+                city = c;
+            }
         }
+
+        float village = VillageAt(fi, fj, block, hh < 0.6f ? 1f : 0.2f);
+        a = MathF.Max(a, village);
 
         for (int k = _roadStart[block], end = _roadStart[block + 1]; k < end; k++)
         {
@@ -241,12 +270,7 @@ public sealed partial class SyntheticScene
             float ribbon = MathF.Max(Ribbon(s, rad[ca], rib[ca]), Ribbon(_roadLen[r] - s, rad[cb], rib[cb]));
             if (ribbon > 0)
             {
-                if (house < 0)
-                {
-                    house = House(i, j);
-                }
-
-                v = MathF.Max(v, 0.55f * (1f - d / RibbonHalfWidth) * ribbon * house);
+                v = MathF.Max(v, 0.55f * (1f - d / RibbonHalfWidth) * ribbon * (hh < 0.35f ? 1f : 0.12f));
             }
 
             a = MathF.Max(a, v);
@@ -274,15 +298,18 @@ public sealed partial class SyntheticScene
         _crop.Row(j, x, s.Crop.AsSpan(0, n));
         _water.Row(j, x, s.Water.AsSpan(0, n));
         _pheno[yi].Row(j, x, s.Pheno.AsSpan(0, n));
-        BuiltUpRow(yi, j, x, s.BuiltUp.AsSpan(0, n), s);
+        BuiltUpRow(yi, j, x, s.BuiltUp.AsSpan(0, n), s, s.CityOf.AsSpan(0, n));
+        bool sites = SitesRow(j, x, n, s.SiteShare, s.SiteKind);
         if (withClouds)
         {
+            _haze[yi].Row(j, x, s.Haze.AsSpan(0, n));
             _cloud[yi].Row(j, x, s.Cloud.AsSpan(0, n));
             _cloud[yi].Row(j - _shadowDy, x - _shadowDx, s.Shadow.AsSpan(0, n));
         }
 
         float gradient = _aridGradient * (1f - 2f * (j + 0.5f) / MosaicHeight);
-        uint fieldSalt = _seedSalt + 51, stateSalt = _yearSalt[yi] + 52, roofSalt = _seedSalt + 53;
+        uint fieldSalt = _seedSalt + 51, stateSalt = _yearSalt[yi] + 52;
+        uint roofKey = Hashing.RowKey(_seedSalt + 53, j), siteKey = Hashing.RowKey(_seedSalt + 54, j >> 1);
         float[] cover = s.Cover;
         for (int i = 0; i < n; i++)
         {
@@ -328,14 +355,109 @@ public sealed partial class SyntheticScene
 
             float water = WaterCover(s.Water[i]);
             float built = s.BuiltUp[i];
+            int city = s.CityOf[i];
+            if (city >= 0)
+            {
+                // Green cities: the unbuilt part of the pixel is irrigated trees and lawns, whatever the region.
+                float gc = _cgreen[city], kc = 1f - gc;
+                green = green * kc + 0.85f * gc;
+                dry = dry * kc + 0.1f * gc;
+                soil = soil * kc + 0.05f * gc;
+                crop *= kc;
+                brightLand *= kc;
+            }
+
+            float pits = 0f;
+            if (sites && s.SiteShare[i] > 0f)
+            {
+                float l = s.SiteShare[i], kl = 1f - l;
+                green *= kl;
+                dry *= kl;
+                crop *= kl;
+                soil *= kl;
+                brightLand *= kl;
+                float hq = Hashing.UnitKeyed(siteKey, gi >> 1);
+                switch (s.SiteKind[i])
+                {
+                    case SiteQuarry: // terraces and pits: bright benches and dark wet or shadowed floors in 60 m blocks
+                        if (hq < 0.55f)
+                        {
+                            brightLand += 0.85f * l;
+                            soil += 0.15f * l;
+                        }
+                        else
+                        {
+                            soil += 0.5f * l;
+                            pits = 0.45f * l;
+                            dry += 0.05f * l;
+                        }
+
+                        break;
+                    case SiteGreenhouse: // rows of plastic roofs (2 pixels) and gaps (1 pixel)
+                        if (gi % 3 != 0)
+                        {
+                            brightLand += 0.75f * l;
+                            crop += 0.15f * l;
+                            pits = 0.1f * l;
+                        }
+                        else
+                        {
+                            crop += 0.5f * l;
+                            soil += 0.5f * l;
+                        }
+
+                        break;
+                    case SiteSaltFlat:
+                        if (hq < 0.2f)
+                        {
+                            soil += 0.5f * l;
+                            pits = 0.5f * l;
+                        }
+                        else
+                        {
+                            brightLand += 0.9f * l;
+                            pits = 0.1f * l;
+                        }
+
+                        break;
+                    case SiteBrightField:
+                        if (hq < 0.3f)
+                        {
+                            soil += 0.7f * l;
+                            dry += 0.3f * l;
+                        }
+                        else
+                        {
+                            brightLand += 0.6f * l;
+                            soil += 0.4f * l;
+                        }
+
+                        break;
+                    default: // dry riverbed: sand with wet or shaded patches
+                        if (hq < 0.25f)
+                        {
+                            soil += 0.5f * l;
+                            pits = 0.5f * l;
+                        }
+                        else
+                        {
+                            brightLand += 0.75f * l;
+                            soil += 0.25f * l;
+                        }
+
+                        break;
+                }
+            }
+
             float natural = MathF.Max(0f, 1f - water - built);
-            float roofShare = 0.12f + 0.4f * Hashing.Unit(roofSalt, gi, j);
+            float roofHash = Hashing.UnitKeyed(roofKey, gi);
+            float roofShare = city >= 0 ? _croof[city] + 0.35f * roofHash : 0.12f + 0.4f * roofHash;
             cover[i] = green * natural;
             cover[Segment + i] = dry * natural;
             cover[2 * Segment + i] = crop * natural;
             cover[3 * Segment + i] = soil * natural;
             cover[4 * Segment + i] = brightLand * natural;
-            cover[5 * Segment + i] = water;
+            cover[5 * Segment + i] = water + pits * natural;
             cover[6 * Segment + i] = built * (1f - roofShare);
             cover[7 * Segment + i] = built * roofShare;
         }
@@ -345,52 +467,83 @@ public sealed partial class SyntheticScene
     {
         float[] e = SyntheticEndmembers.Table;
         float[] cloudSpectrum = SyntheticEndmembers.Cloud;
-        float[] cover = s.Cover;
-        uint saltA = _yearSalt[yi] + 61, saltB = _yearSalt[yi] + 62;
+        float[] hazeSpectrum = SyntheticEndmembers.Haze;
+        float[] cover = s.Cover, factor = s.Factor, opacity = s.CloudOpacity;
+        uint keyA = Hashing.RowKey(_yearSalt[yi] + 61, j), keyB = Hashing.RowKey(_yearSalt[yi] + 62, j);
         int g = yi * BandCount;
-        Span<float> refl = stackalloc float[BandCount];
+
+        // Per pixel: texture (+-6% common, +-2% per band, hashed per year and pixel), gain, shadow, haze, cloud.
         for (int i = 0; i < n; i++)
         {
             int gi = x + i;
-            int o = offset + i;
-            if (IsNoData(yi, gi, j))
-            {
-                for (int b = 0; b < BandCount; b++)
-                {
-                    all[(int)(b * plane) + o] = NoDataValue;
-                }
-
-                continue;
-            }
-
-            refl.Clear();
-            for (int k = 0; k < CoverCount; k++)
-            {
-                float a = cover[k * Segment + i];
-                if (a == 0f)
-                {
-                    continue;
-                }
-
-                int row = k * BandCount;
-                for (int b = 0; b < BandCount; b++)
-                {
-                    refl[b] += a * e[row + b];
-                }
-            }
-
-            // Texture: +-6% brightness common to all bands, +-2% per band, hashed per (year, pixel).
-            uint h1 = Hashing.Hash(saltA, gi, j), h2 = Hashing.Hash(saltB, gi, j);
+            uint h1 = Hashing.Mix((uint)gi + keyA), h2 = Hashing.Mix((uint)gi + keyB);
             float common = 1f + 0.12f * ((h1 & 0xFF) * (1f / 255f) - 0.5f);
             float cloud = 0.9f * Smooth(CloudLo, CloudHi, s.Cloud[i]);
             float shadow = 0.75f * Smooth(CloudLo, CloudHi, s.Shadow[i]) * (1f - cloud);
+            float haze = 0.5f * Smooth(0.15f, 0.65f, s.Haze[i]);
+            float k = common * (1f - shadow) * (1f - 0.3f * haze);
             for (int b = 0; b < BandCount; b++)
             {
                 uint bits = b < 3 ? h1 >> (8 * (b + 1)) : h2 >> (8 * (b - 3));
                 float perBand = 1f + 0.04f * ((bits & 0xFF) * (1f / 255f) - 0.5f);
-                float v = refl[b] * common * perBand * _gain[g + b] * (1f - shadow);
-                v += (cloudSpectrum[b] - v) * cloud;
-                all[(int)(b * plane) + o] = (ushort)Math.Clamp((int)(v * 10000f + 0.5f), 1, 65535);
+                factor[b * Segment + i] = k * perBand * _gain[g + b];
+            }
+
+            opacity[i] = cloud;
+            s.Haze[i] = haze;
+        }
+
+        // Per band, vectorised over pixels: linear mixing of the endmembers, then texture, haze and cloud.
+        int vw = Vector<float>.Count;
+        for (int b = 0; b < BandCount; b++)
+        {
+            var cs = new Vector<float>(cloudSpectrum[b]);
+            var hs = new Vector<float>(hazeSpectrum[b]);
+            var scale = new Vector<float>(10000f);
+            var half = new Vector<float>(0.5f);
+            var lo = new Vector<int>(1);
+            var hi = new Vector<int>(65535);
+            Span<ushort> dst = all.Slice((int)(b * plane) + offset, n);
+            int i = 0;
+            for (; i + vw <= n; i += vw)
+            {
+                var acc = Vector<float>.Zero;
+                for (int c = 0; c < CoverCount; c++)
+                {
+                    acc += new Vector<float>(cover, c * Segment + i) * e[c * BandCount + b];
+                }
+
+                var v = acc * new Vector<float>(factor, b * Segment + i) + hs * new Vector<float>(s.Haze, i);
+                v += (cs - v) * new Vector<float>(opacity, i);
+                var q = Vector.Min(Vector.Max(Vector.ConvertToInt32(v * scale + half), lo), hi);
+                for (int t = 0; t < vw; t++)
+                {
+                    dst[i + t] = (ushort)q[t];
+                }
+            }
+
+            for (; i < n; i++)
+            {
+                float acc = 0f;
+                for (int c = 0; c < CoverCount; c++)
+                {
+                    acc += cover[c * Segment + i] * e[c * BandCount + b];
+                }
+
+                float v = acc * factor[b * Segment + i] + hazeSpectrum[b] * s.Haze[i];
+                v += (cloudSpectrum[b] - v) * opacity[i];
+                dst[i] = (ushort)Math.Clamp((int)(v * 10000f + 0.5f), 1, 65535);
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            if (IsNoData(yi, x + i, j))
+            {
+                for (int b = 0; b < BandCount; b++)
+                {
+                    all[(int)(b * plane) + offset + i] = NoDataValue;
+                }
             }
         }
     }

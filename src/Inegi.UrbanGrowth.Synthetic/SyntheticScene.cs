@@ -68,6 +68,7 @@ public sealed partial class SyntheticScene
         _cities = CreateCities(rng);
         CreateRoads();
         BuildBlockIndex();
+        CreateSettlements(rng);
         _strips = CreateStrips(rng);
         _undefined = CreateUndefinedMask();
         _zones = CreateZones(rng);

@@ -395,6 +395,53 @@ public sealed class SyntheticSceneTests
     }
 
     [Fact]
+    public void HardCases_NonUrbanLookAlikes_VillagesAndBrightBareSurfacesPresent()
+    {
+        var scene = Scenes.Medium;
+        var labels = new byte[scene.GridWidth];
+        int nonUrban = 0, village = 0, nearThreshold = 0;
+        for (int r = 0; r < scene.GridHeight; r++)
+        {
+            scene.RenderLabels(2010, r, labels);
+            for (int c = 0; c < scene.GridWidth; c++)
+            {
+                if (labels[c] != UrbanClass.NonUrban)
+                {
+                    continue;
+                }
+
+                nonUrban++;
+                double f = scene.BuiltUpFraction(2010, c, r);
+                village += f >= 0.05 && f < 0.25 ? 1 : 0;
+                nearThreshold += f >= 0.12 && f < 0.25 ? 1 : 0;
+            }
+        }
+
+        // Rural settlements below the threshold: far more cells than the urban class itself (about 2% of all cells).
+        Assert.True(village > 0.15 * nonUrban, $"{village} of {nonUrban} non-urban cells hold 5-25% built-up");
+        Assert.True(nearThreshold > 0.04 * nonUrban, $"{nearThreshold} of {nonUrban} non-urban cells hold 12-25% built-up");
+
+        // Bright bare surfaces with no built-up at all (quarries, salt flats, fields, riverbeds, greenhouses), and
+        // dark pits / wet floors mixed into them: the bright-roof and asphalt look-alikes.
+        float[] cover = Scenes.Medium2010Cover;
+        long n = (long)scene.MosaicWidth * scene.MosaicHeight, brightBare = 0, pits = 0, unbuilt = 0;
+        for (long p = 0; p < n; p++)
+        {
+            if (cover[6 * n + p] + cover[7 * n + p] > 0)
+            {
+                continue;
+            }
+
+            unbuilt++;
+            brightBare += cover[4 * n + p] >= 0.6f ? 1 : 0;
+            pits += cover[5 * n + p] > 0.2f && cover[5 * n + p] < 0.6f && cover[3 * n + p] >= 0.3f ? 1 : 0;
+        }
+
+        Assert.True(brightBare > 0.005 * unbuilt, $"bright bare {brightBare} of {unbuilt}");
+        Assert.True(pits > 0.001 * unbuilt, $"pits {pits} of {unbuilt}");
+    }
+
+    [Fact]
     public void CellStatistics_SimpleNdbiRule_FarFromPerfectButClassesDiffer()
     {
         var scene = Scenes.Medium;
@@ -446,7 +493,10 @@ public sealed class SyntheticSceneTests
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"cells {ndbi.Count}, urban {positives}, best NDBI-threshold F1 {bestF1:F3}, mean NDVI urban {ndviUrban.Average():F3} other {ndviOther.Average():F3}"));
         Assert.True(bestF1 < 0.8, "a mean-NDBI threshold separates the classes too well");
-        Assert.True(ndviOther.Average() - ndviUrban.Average() > 0.05);
+        // Green cities (parks, tree-lined streets) and villages keep the mean NDVI of the classes close: urban is still
+        // less green on average, but by little (the learnable differences lie in texture and mixture statistics).
+        Assert.True(ndviOther.Average() - ndviUrban.Average() > 0.002);
+        Assert.True(ndviOther.Average() - ndviUrban.Average() < 0.15);
     }
 
     [Fact]

@@ -21,8 +21,13 @@ internal static partial class Commands
         return UrbanCli.Success;
     }
 
-    public static int Train(string featuresPath, string output, int trees, int seed, int threads, string? prevalenceText, int calibrationFolds)
+    public static int Train(string featuresPath, string output, int trees, int seed, int threads, string? prevalenceText, int calibrationFolds, double? maxRecallLoss)
     {
+        if (maxRecallLoss is { } loss && !(loss >= 0 && loss < 1))
+        {
+            throw new ArgumentException("--max-recall-loss must lie between 0 and 1");
+        }
+
         if (trees < 1)
         {
             throw new ArgumentException("--trees must be at least 1");
@@ -31,12 +36,12 @@ internal static partial class Commands
         FeatureTable table = FeatureCsv.Read(featuresPath);
         FeatureExtractionSettings settings = FeatureExtractionSettings.ReadSidecarOrDefault(featuresPath);
         double? prevalence = ParsePrevalence(prevalenceText);
-        var options = new TrainingOptions { Trees = trees, Seed = seed, MaxDegreeOfParallelism = threads, PopulationPrevalence = prevalence, CalibrationFolds = calibrationFolds };
+        var options = new TrainingOptions { Trees = trees, Seed = seed, MaxDegreeOfParallelism = threads, PopulationPrevalence = prevalence, CalibrationFolds = calibrationFolds, MaxRecallLoss = maxRecallLoss };
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         TrainingResult result = ModelTrainer.Train(table, settings, options);
         result.Model.Save(output);
         string decision = prevalence is { } p
-            ? string.Create(CultureInfo.InvariantCulture, $" (urban prevalence {p:0.####}, chosen on out-of-fold cells: urban F1 {result.Calibration?.Score:0.###})")
+            ? string.Create(CultureInfo.InvariantCulture, $" (urban prevalence {p:0.####}, chosen on out-of-fold cells: {(maxRecallLoss is null ? "urban F1" : "urban precision")} {result.Calibration?.Score:0.###})")
             : " (pilot recipe: sample balance, 0.5)";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"trained on {result.Model.TrainingRows:N0} rows: {result.Model.Selection.OutputSchema.Count} of {result.Model.InputSchema.Count} features kept, {trees} trees, threshold {result.Model.Threshold:0.###}{decision}; {stopwatch.Elapsed.TotalSeconds:F1} s; model {output}"));

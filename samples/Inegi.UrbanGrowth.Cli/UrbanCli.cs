@@ -125,8 +125,9 @@ internal static class UrbanCli
         var threads = Opt("--threads", "Worker threads (-1: all cores; the model does not depend on it).", -1);
         var prevalence = Opt<string?>("--prevalence", "Population share of urban cells for prior correction: a number, or a labelled grid GeoTIFF to count it from. Omit to keep the sample's balance (the pilot's recipe).");
         var calibrationFolds = Opt("--calibration-folds", "Folds of the out-of-fold run that picks the decision threshold (urban F1 at the population prevalence); 0 keeps 0.5.", 5);
-        var cmd = new Command("train", "Fit SelectFwe + VarianceThreshold + Extra-Trees on a features CSV and save one model file.") { features, output, trees, seed, threads, prevalence, calibrationFolds };
-        cmd.SetAction(p => Commands.Train(p.GetValue(features)!, p.GetValue(output)!, p.GetValue(trees), p.GetValue(seed), p.GetValue(threads), p.GetValue(prevalence), p.GetValue(calibrationFolds)));
+        var maxRecallLoss = Opt<double?>("--max-recall-loss", "With --prevalence: maximise urban precision while keeping urban recall at most this far below the pilot recipe's (e.g. 0.05); default: maximise urban F1.");
+        var cmd = new Command("train", "Fit SelectFwe + VarianceThreshold + Extra-Trees on a features CSV and save one model file.") { features, output, trees, seed, threads, prevalence, calibrationFolds, maxRecallLoss };
+        cmd.SetAction(p => Commands.Train(p.GetValue(features)!, p.GetValue(output)!, p.GetValue(trees), p.GetValue(seed), p.GetValue(threads), p.GetValue(prevalence), p.GetValue(calibrationFolds), p.GetValue(maxRecallLoss)));
         return cmd;
     }
 

@@ -108,7 +108,8 @@ public static class DemoRunner
         double prevalence = sample.UrbanPrevalence;
         var baseOptions = new TrainingOptions { Trees = options.Trees, Seed = options.Seed };
         TrainingResult pilot = ModelTrainer.Train(table, FeatureExtractionSettings.Default, baseOptions);
-        TrainingResult ours = ModelTrainer.Train(table, FeatureExtractionSettings.Default, baseOptions with { PopulationPrevalence = prevalence });
+        // Issue 9's goal: at least twice the pilot's urban precision for at most 5 points of urban recall.
+        TrainingResult ours = ModelTrainer.Train(table, FeatureExtractionSettings.Default, baseOptions with { PopulationPrevalence = prevalence, MaxRecallLoss = 0.05 });
         string pilotModel = Path.Combine(outputFolder, "model_pilot.ugm"), ourModel = Path.Combine(outputFolder, "model.ugm");
         pilot.Model.Save(pilotModel);
         ours.Model.Save(ourModel);
@@ -119,7 +120,7 @@ public static class DemoRunner
         Log($"cross-validated in {step.Elapsed.TotalSeconds:F1} s");
         report.AppendLine("## Model").AppendLine()
             .AppendLine(Inv($"SelectFwe + VarianceThreshold kept {ours.Model.Selection.OutputSchema.Count} of {ours.Model.InputSchema.Count} features; Extra-Trees with {options.Trees} trees on {table.RowCount:N0} rows."))
-            .AppendLine(Inv($"Prevalence-corrected model: urban prevalence {prevalence:0.0000} (from the labelled grid), decision threshold {ours.Model.Threshold:0.###} chosen on out-of-fold cells."))
+            .AppendLine(Inv($"Prevalence-corrected model: urban prevalence {prevalence:0.0000} (from the labelled grid), decision threshold {ours.Model.Threshold:0.###}, chosen on out-of-fold cells to maximise urban precision at that prevalence while keeping urban recall within 5 points of the pilot recipe's."))
             .AppendLine().AppendLine("```").Append(evaluation.ToText()).AppendLine("```").AppendLine();
 
         // 4. Classify every year; compare recipes on the first year.
@@ -184,7 +185,9 @@ public static class DemoRunner
             .AppendLine("```").AppendLine(rule.ToString()).AppendLine("```").AppendLine();
 
         // 6. Real Landsat scenes.
-        report.AppendLine("## Real Landsat scenes").AppendLine();
+        report.AppendLine("## Real Landsat scenes").AppendLine()
+            .AppendLine("The model learned synthetic spectra; on these real scenes (other sensors, other years, 25-30 m pixels) the pictures show the pipeline reading, classifying and drawing real pixels, not a calibrated accuracy: train on labelled cells of the same mosaic for that.")
+            .AppendLine();
         string? data = options.RealDataFolder ?? FindSharedData();
         if (data is null)
         {
@@ -198,7 +201,9 @@ public static class DemoRunner
             {
                 step.Restart();
                 using Mosaic mosaic = open();
-                ClassificationSummary s = RealScenes.ClassifyAndDraw(mosaic, ourLoaded, realFolder, name, title);
+                // A city-centred scene is not a 2%-urban country: the national prior would be the wrong one here,
+                // so the real scenes use the model with the sample's balanced prior.
+                ClassificationSummary s = RealScenes.ClassifyAndDraw(mosaic, pilotLoaded, realFolder, name, title);
                 Log($"{name}: {s.Classified} cells classified, {s.Urban} urban");
                 report.AppendLine(Inv($"- {title}: {s.Classified} cells classified, {s.Urban} urban, {s.Incomplete} incomplete. ![{name}](real/{name}.png)"));
             }

@@ -18,8 +18,8 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// The LeNet's options when <see cref="Classifier"/> is <see cref="UrbanModel.LeNetKind"/>; its <c>Seed</c> and
-    /// <c>Threads</c> are replaced by <see cref="Seed"/> and <see cref="MaxDegreeOfParallelism"/> (-1: libtorch's
-    /// default, one thread per core; with more than one thread the weights can differ in the last bits between runs).
+    /// <c>Threads</c> are replaced by <see cref="Seed"/> and <see cref="MaxDegreeOfParallelism"/> (-1: one libtorch
+    /// thread per core, set explicitly; with more than one thread the weights can differ in the last bits between runs).
     /// </summary>
     public LeNetOptions LeNet { get; init; } = new();
 
@@ -79,7 +79,7 @@ public static class ModelTrainer
     public static LeNetLearner CreateLeNetLearner(TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new LeNetLearner(options.LeNet with { Seed = options.Seed, Threads = options.MaxDegreeOfParallelism < 0 ? 0 : options.MaxDegreeOfParallelism });
+        return new LeNetLearner(options.LeNet with { Seed = options.Seed, Threads = options.MaxDegreeOfParallelism < 0 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism });
     }
 
     /// <summary>The learner and the selector (none for LeNet) that cross-validation and calibration use.</summary>

@@ -106,7 +106,7 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
     public void TrainSaveLoadClassify_LeNet_RoundTripsAndMapsTheSampledCellsAsTheModelPredicts()
     {
         using var dir = new TempDirectory();
-        TrainingResult trained = ModelTrainer.Train(f.Patches.Table, f.Patches.Settings, TinyLeNet());
+        TrainingResult trained = ModelTrainer.Train(f.Patches.Table, f.Patches.Settings, TinyLeNet(), TestContext.Current.CancellationToken);
         UrbanModel model = trained.Model;
         Assert.Equal(UrbanModel.LeNetKind, model.ClassifierKind);
         Assert.Equal(CellFeatureKind.PatchPixels, model.FeatureKind);
@@ -136,7 +136,7 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
         using (Mosaic mosaic = Mosaic.Open(f.Files.Mosaic(2010)))
         using (CellGrid grid = CellGrid.Open(f.Files.Labels(2010), mosaic))
         {
-            summary = GridClassifier.Classify(mosaic, grid, loaded, map, new ClassificationOptions { PixelCellsPerBatch = 50 });
+            summary = GridClassifier.Classify(mosaic, grid, loaded, map, new ClassificationOptions { PixelCellsPerBatch = 50 }, cancellationToken: TestContext.Current.CancellationToken);
         }
 
         Assert.Equal(20L * 14, summary.Cells);
@@ -158,7 +158,7 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
     [Fact]
     public void CrossValidate_LeNet_ScoresEveryRowOnceWithTheSameReportForm()
     {
-        EvaluationResult cv = ModelEvaluator.CrossValidate(f.Patches.Table, folds: 2, TinyLeNet(epochs: 1), blockCells: 5);
+        EvaluationResult cv = ModelEvaluator.CrossValidate(f.Patches.Table, folds: 2, TinyLeNet(epochs: 1), blockCells: 5, TestContext.Current.CancellationToken);
         Assert.Equal(2, cv.Random.Folds.Count);
         Assert.Equal(f.Patches.Table.RowCount, cv.Random.Folds.Sum(x => x.TestCount));
         Assert.Equal(f.Patches.Table.RowCount, cv.Random.Pooled.Total);
@@ -173,9 +173,9 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
         FeatureTable table = f.Patches.Table;
         var statistics = new FeatureTable(table.CellIds, table.GridRows, table.GridColumns, table.Labels,
             new FeatureMatrix(table.RowCount, FeatureExtractionSettings.Default.CreateSchema()));
-        var e = Assert.Throws<ArgumentException>(() => ModelTrainer.Train(statistics, FeatureExtractionSettings.Default, TinyLeNet()));
+        var e = Assert.Throws<ArgumentException>(() => ModelTrainer.Train(statistics, FeatureExtractionSettings.Default, TinyLeNet(), TestContext.Current.CancellationToken));
         Assert.Contains("patch pixels", e.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => ModelTrainer.Train(table, FeatureExtractionSettings.Default, new TrainingOptions { Classifier = "svm" }));
+        Assert.Throws<ArgumentException>(() => ModelTrainer.Train(table, FeatureExtractionSettings.Default, new TrainingOptions { Classifier = "svm" }, TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
         Assert.Equal(0, f.Summary.Incomplete);
         Assert.Equal(f.Sample.Cells.Count, table.RowCount);
         Assert.Equal(PatchPixelLayout.Standard.Schema, table.Features.Schema);
-        Assert.Equal(FeatureExtractionSettings.Default, f.Patches.Settings);
+        Assert.Equal(FeatureExtractionSettings.Default.ToJson().ToJsonString(), f.Patches.Settings.ToJson().ToJsonString());
         for (int i = 0; i < table.RowCount; i++)
         {
             SampledCell cell = f.Sample.Cells[i];
@@ -143,13 +143,13 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
         Assert.Equal(summary.Cells, summary.Classified + summary.Incomplete);
         Assert.True(summary.Classified >= table.RowCount);
         using GeoTiffReader reader = GeoTiffReader.Open(map);
-        byte[] bands = new byte[2 * 20 * 14];
-        reader.Read<byte>(new PixelWindow(0, 0, 20, 14), [0, 1], bands);
-        int planeSize = 20 * 14;
+        byte[] classes = new byte[20 * 14], percents = new byte[20 * 14];
+        reader.Read<byte>(new PixelWindow(0, 0, 20, 14), [0], classes);
+        reader.Read<byte>(new PixelWindow(0, 0, 20, 14), [1], percents);
         for (int i = 0; i < table.RowCount; i++)
         {
             int cell = (table.GridRows[i] * 20) + table.GridColumns[i];
-            byte mapped = bands[cell], percent = bands[planeSize + cell];
+            byte mapped = classes[cell], percent = percents[cell];
             Assert.Equal(after[i] >= 0.5f ? UrbanClass.Urban : UrbanClass.NonUrban, mapped);
             Assert.Equal((byte)MathF.Round(after[i] * 100f), percent);
         }

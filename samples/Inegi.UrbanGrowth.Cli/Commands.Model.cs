@@ -1,4 +1,5 @@
 using System.Globalization;
+using Inegi.UrbanGrowth.Cnn;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
 using Inegi.UrbanGrowth.Synthetic;
@@ -21,7 +22,7 @@ internal static partial class Commands
         return UrbanCli.Success;
     }
 
-    public static int Train(string featuresPath, string output, int trees, int seed, int threads, string? prevalenceText, int calibrationFolds, double? maxRecallLoss)
+    public static int Train(string featuresPath, string output, string kind, LeNetOptions lenet, int trees, int seed, int threads, string? prevalenceText, int calibrationFolds, double? maxRecallLoss)
     {
         if (maxRecallLoss is { } loss && !(loss >= 0 && loss < 1))
         {
@@ -33,19 +34,58 @@ internal static partial class Commands
             throw new ArgumentException("--trees must be at least 1");
         }
 
-        FeatureTable table = FeatureCsv.Read(featuresPath);
-        FeatureExtractionSettings settings = FeatureExtractionSettings.ReadSidecarOrDefault(featuresPath);
         double? prevalence = ParsePrevalence(prevalenceText);
-        var options = new TrainingOptions { Trees = trees, Seed = seed, MaxDegreeOfParallelism = threads, PopulationPrevalence = prevalence, CalibrationFolds = calibrationFolds, MaxRecallLoss = maxRecallLoss };
+        TrainingOptions options = ModelOptions(kind, lenet, trees, seed, threads) with { PopulationPrevalence = prevalence, CalibrationFolds = calibrationFolds, MaxRecallLoss = maxRecallLoss };
+        (FeatureTable table, FeatureExtractionSettings settings) = ReadTable(featuresPath, options);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         TrainingResult result = ModelTrainer.Train(table, settings, options);
         result.Model.Save(output);
         string decision = prevalence is { } p
             ? string.Create(CultureInfo.InvariantCulture, $" (urban prevalence {p:0.####}, chosen on out-of-fold cells: {(maxRecallLoss is null ? "urban F1" : "urban precision")} {result.Calibration?.Score:0.###})")
             : " (pilot recipe: sample balance, 0.5)";
+        string what = result.Model.Classifier is LeNetModel network
+            ? string.Create(CultureInfo.InvariantCulture, $"LeNet on {network.Layout}, {network.Training.EpochsRun} epochs run, epoch {network.Training.BestEpoch} kept")
+            : string.Create(CultureInfo.InvariantCulture, $"{result.Model.Selection.OutputSchema.Count} of {result.Model.InputSchema.Count} features kept, {trees} trees");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"trained on {result.Model.TrainingRows:N0} rows: {result.Model.Selection.OutputSchema.Count} of {result.Model.InputSchema.Count} features kept, {trees} trees, threshold {result.Model.Threshold:0.###}{decision}; {stopwatch.Elapsed.TotalSeconds:F1} s; model {output}"));
+            $"trained on {result.Model.TrainingRows:N0} rows: {what}, threshold {result.Model.Threshold:0.###}{decision}; {stopwatch.Elapsed.TotalSeconds:F1} s; model {output}"));
         return UrbanCli.Success;
+    }
+
+    private static TrainingOptions ModelOptions(string kind, LeNetOptions lenet, int trees, int seed, int threads)
+    {
+        if (kind is not (UrbanModel.ExtraTreesKind or UrbanModel.LeNetKind))
+        {
+            throw new ArgumentException($"--model: '{kind}' is not {UrbanModel.ExtraTreesKind} or {UrbanModel.LeNetKind}");
+        }
+
+        if (kind == UrbanModel.LeNetKind)
+        {
+            lenet.Validate();
+        }
+
+        return new TrainingOptions { Classifier = kind, LeNet = lenet, Trees = trees, Seed = seed, MaxDegreeOfParallelism = threads };
+    }
+
+    /// <summary>A features CSV for Extra-Trees, a patch table for LeNet, with a clear error for the other pairs.</summary>
+    private static (FeatureTable Table, FeatureExtractionSettings Settings) ReadTable(string path, TrainingOptions options)
+    {
+        RequireFile(path);
+        bool patches = PatchTable.IsPatchTable(path);
+        bool lenet = options.Classifier == UrbanModel.LeNetKind;
+        if (patches != lenet)
+        {
+            throw new DataFileException(path, lenet
+                ? "--model lenet needs a patch table written by 'urban patches', not a features CSV"
+                : "this is a patch table (for --model lenet); Extra-Trees needs the features CSV of 'urban features'");
+        }
+
+        if (patches)
+        {
+            PatchTableContent content = PatchTable.Read(path);
+            return (content.Table, content.Settings);
+        }
+
+        return (FeatureCsv.Read(path), FeatureExtractionSettings.ReadSidecarOrDefault(path));
     }
 
     private static double? ParsePrevalence(string? text)
@@ -73,15 +113,16 @@ internal static partial class Commands
         return prevalence;
     }
 
-    public static int Evaluate(string featuresPath, int folds, int seed, string? json, int trees, int blockCells, int threads)
+    public static int Evaluate(string featuresPath, string kind, LeNetOptions lenet, int folds, int seed, string? json, int trees, int blockCells, int threads)
     {
         if (folds < 2)
         {
             throw new ArgumentException("--folds must be at least 2");
         }
 
-        FeatureTable table = FeatureCsv.Read(featuresPath);
-        EvaluationResult result = ModelEvaluator.CrossValidate(table, folds, new TrainingOptions { Trees = trees, Seed = seed, MaxDegreeOfParallelism = threads }, blockCells);
+        TrainingOptions options = ModelOptions(kind, lenet, trees, seed, threads);
+        FeatureTable table = ReadTable(featuresPath, options).Table;
+        EvaluationResult result = ModelEvaluator.CrossValidate(table, folds, options, blockCells);
         Console.WriteLine(result.ToText());
         if (json is not null)
         {

@@ -85,6 +85,19 @@ internal static partial class Commands
         return UrbanCli.Success;
     }
 
+    public static int Patches(string[] mosaicPaths, string? bands, string gridPath, string cellsPath, string output, float scale, float offset, string tasseledCap, int threads)
+    {
+        RequireFile(gridPath);
+        using Mosaic mosaic = OpenMosaic(mosaicPaths, bands);
+        using CellGrid grid = CellGrid.Open(gridPath, mosaic);
+        IReadOnlyList<SampledCell> cells = TrainingSample.ReadCsv(cellsPath, grid.Width);
+        var settings = FeatureExtractionSettings.Default with { Scale = scale, Offset = offset, TasseledCap = tasseledCap };
+        FeatureExtractionSummary summary = PatchTable.Write(mosaic, grid, cells, output, settings, threads, new ConsoleProgress());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.Written:N0} cells written to {output} ({new FileInfo(output).Length / 1e6:F1} MB), {summary.Incomplete:N0} incomplete skipped, {summary.Elapsed.TotalSeconds:F1} s"));
+        return UrbanCli.Success;
+    }
+
     public static int Inspect(string modelPath)
     {
         UrbanModel model = UrbanModel.Load(modelPath);

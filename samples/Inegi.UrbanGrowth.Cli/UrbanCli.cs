@@ -45,6 +45,7 @@ internal static class UrbanCli
         root.Subcommands.Add(SynthCommand());
         root.Subcommands.Add(SampleCommand());
         root.Subcommands.Add(FeaturesCommand());
+        root.Subcommands.Add(PatchesCommand());
         root.Subcommands.Add(TrainCommand());
         root.Subcommands.Add(InspectCommand());
         root.Subcommands.Add(EvaluateCommand());
@@ -116,9 +117,61 @@ internal static class UrbanCli
         return cmd;
     }
 
+    private static Command PatchesCommand()
+    {
+        var mosaic = MosaicOption(required: true);
+        var bands = BandsOption();
+        var grid = Opt<string>("--grid", "The 1 km grid.", required: true);
+        var cells = Opt<string>("--cells", "A sample CSV (cell_id,row,col[,label]), e.g. from 'urban sample'.", required: true);
+        var output = Opt<string>("--out", "The patch table (binary: cell ids, labels and 27 x 33 x 33 float32 pixels per cell, 117.6 kB a cell).", required: true);
+        var scale = Opt("--scale", "Reflectance = DN * scale + offset.", 0.0001f);
+        var offset = Opt("--offset", "Reflectance offset.", 0f);
+        var tc = Opt("--tasseled-cap", "Tasseled-cap coefficients: tm (Crist 1985), etm (Huang 2002) or oli (Baig 2014).", "tm");
+        var threads = Opt("--threads", "Worker threads (-1: all cores).", -1);
+        var cmd = new Command("patches", "Compute the patch pixels of sampled cells (27 channel planes of 33 x 33) for 'train/evaluate --model lenet'.") { mosaic, bands, grid, cells, output, scale, offset, tc, threads };
+        cmd.SetAction(p => Commands.Patches(p.GetValue(mosaic)!, p.GetValue(bands), p.GetValue(grid)!, p.GetValue(cells)!, p.GetValue(output)!,
+            p.GetValue(scale), p.GetValue(offset), p.GetValue(tc)!, p.GetValue(threads)));
+        return cmd;
+    }
+
+    private static Option<string> ModelKindOption() =>
+        new("--model")
+        {
+            Description = "The classifier: extra-trees (selection + Extra-Trees on the features CSV of 'urban features') or lenet (the LeNet CNN on the patch table of 'urban patches').",
+            DefaultValueFactory = _ => "extra-trees",
+        };
+
+    private static LeNetArguments LeNetOptions() => new(
+        Opt("--epochs", "LeNet: most passes over the training cells.", 30),
+        Opt("--batch-size", "LeNet: mini-batch size.", 128),
+        Opt("--learning-rate", "LeNet: Adam step.", 1e-3),
+        Opt("--patience", "LeNet: epochs without a lower validation loss before stopping early.", 5),
+        Opt("--dropout", "LeNet: dropout after each hidden dense layer.", 0.0));
+
+    private sealed record LeNetArguments(Option<int> Epochs, Option<int> BatchSize, Option<double> LearningRate, Option<int> Patience, Option<double> Dropout)
+    {
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Epochs);
+            command.Options.Add(BatchSize);
+            command.Options.Add(LearningRate);
+            command.Options.Add(Patience);
+            command.Options.Add(Dropout);
+        }
+
+        public Cnn.LeNetOptions Read(ParseResult p) => new()
+        {
+            Epochs = p.GetValue(Epochs),
+            BatchSize = p.GetValue(BatchSize),
+            LearningRate = p.GetValue(LearningRate),
+            Patience = p.GetValue(Patience),
+            Dropout = p.GetValue(Dropout),
+        };
+    }
+
     private static Command TrainCommand()
     {
-        var features = Opt<string>("--features", "The features CSV of labelled cells.", required: true);
+        var features = Opt<string>("--features", "The features CSV of labelled cells ('urban features'), or with --model lenet their patch table ('urban patches').", required: true);
         var output = Opt<string>("--out", "The model file.", required: true);
         var trees = Opt("--trees", "Number of trees.", 100);
         var seed = Opt("--seed", "Random seed.", 42);
@@ -126,8 +179,11 @@ internal static class UrbanCli
         var prevalence = Opt<string?>("--prevalence", "Population share of urban cells for prior correction: a number, or a labelled grid GeoTIFF to count it from. Omit to keep the sample's balance (the pilot's recipe).");
         var calibrationFolds = Opt("--calibration-folds", "Folds of the out-of-fold run that picks the decision threshold (urban F1 at the population prevalence); 0 keeps 0.5.", 5);
         var maxRecallLoss = Opt<double?>("--max-recall-loss", "With --prevalence: maximise urban precision while keeping urban recall at most this far below the pilot recipe's (e.g. 0.05); default: maximise urban F1.");
-        var cmd = new Command("train", "Fit SelectFwe + VarianceThreshold + Extra-Trees on a features CSV and save one model file.") { features, output, trees, seed, threads, prevalence, calibrationFolds, maxRecallLoss };
-        cmd.SetAction(p => Commands.Train(p.GetValue(features)!, p.GetValue(output)!, p.GetValue(trees), p.GetValue(seed), p.GetValue(threads), p.GetValue(prevalence), p.GetValue(calibrationFolds), p.GetValue(maxRecallLoss)));
+        var kind = ModelKindOption();
+        var lenet = LeNetOptions();
+        var cmd = new Command("train", "Fit SelectFwe + VarianceThreshold + Extra-Trees on a features CSV (or a LeNet on a patch table) and save one model file.") { features, output, kind, trees, seed, threads, prevalence, calibrationFolds, maxRecallLoss };
+        lenet.AddTo(cmd);
+        cmd.SetAction(p => Commands.Train(p.GetValue(features)!, p.GetValue(output)!, p.GetValue(kind)!, lenet.Read(p), p.GetValue(trees), p.GetValue(seed), p.GetValue(threads), p.GetValue(prevalence), p.GetValue(calibrationFolds), p.GetValue(maxRecallLoss)));
         return cmd;
     }
 
@@ -141,15 +197,18 @@ internal static class UrbanCli
 
     private static Command EvaluateCommand()
     {
-        var features = Opt<string>("--features", "The features CSV of labelled cells.", required: true);
+        var features = Opt<string>("--features", "The features CSV of labelled cells ('urban features'), or with --model lenet their patch table ('urban patches').", required: true);
         var folds = Opt("--folds", "Number of folds.", 10);
         var seed = Opt("--seed", "Random seed.", 42);
         var json = Opt<string?>("--json", "Write the report as JSON here.");
         var trees = Opt("--trees", "Number of trees.", 100);
         var block = Opt("--block-cells", "Also run spatial cross-validation with square blocks of this many cells (50 = 50 km); 0 to skip.", 50);
         var threads = Opt("--threads", "Worker threads (-1: all cores).", -1);
-        var cmd = new Command("evaluate", "Stratified k-fold cross-validation (and spatial block folds), printed like the pilot's table.") { features, folds, seed, json, trees, block, threads };
-        cmd.SetAction(p => Commands.Evaluate(p.GetValue(features)!, p.GetValue(folds), p.GetValue(seed), p.GetValue(json), p.GetValue(trees), p.GetValue(block), p.GetValue(threads)));
+        var kind = ModelKindOption();
+        var lenet = LeNetOptions();
+        var cmd = new Command("evaluate", "Stratified k-fold cross-validation (and spatial block folds), printed like the pilot's table.") { features, kind, folds, seed, json, trees, block, threads };
+        lenet.AddTo(cmd);
+        cmd.SetAction(p => Commands.Evaluate(p.GetValue(features)!, p.GetValue(kind)!, lenet.Read(p), p.GetValue(folds), p.GetValue(seed), p.GetValue(json), p.GetValue(trees), p.GetValue(block), p.GetValue(threads)));
         return cmd;
     }
 

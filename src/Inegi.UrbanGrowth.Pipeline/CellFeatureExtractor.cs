@@ -1,11 +1,25 @@
+using Inegi.UrbanGrowth.Cnn;
 using Inegi.UrbanGrowth.Patches;
 using Inegi.UrbanGrowth.Spectral;
 
 namespace Inegi.UrbanGrowth.Pipeline;
 
+/// <summary>What <see cref="CellFeatureExtractor"/> computes for a cell.</summary>
+public enum CellFeatureKind
+{
+    /// <summary>The patch statistics (486 for the standard 27 channels): the input of Extra-Trees.</summary>
+    Statistics,
+
+    /// <summary>
+    /// The channel planes themselves, one row of <see cref="PatchPixelLayout.Schema"/> (27 x 33 x 33 = 29,403 values,
+    /// channel-planar, each plane row-major): the input of the LeNet classifier.
+    /// </summary>
+    PatchPixels,
+}
+
 /// <summary>
 /// The fused per-cell path: a 33 x 33 window of raw digital numbers (six band planes) -> reflectance -> channel planes
-/// -> patch features, in a per-thread <see cref="Scratch"/> that stays in cache and allocates nothing per cell.
+/// -> patch features (or, with <see cref="CellFeatureKind.PatchPixels"/>, the channel planes themselves), in a per-thread <see cref="Scratch"/> that stays in cache and allocates nothing per cell.
 /// Thread-safe: share one extractor, give each thread its own scratch.
 /// </summary>
 public sealed class CellFeatureExtractor
@@ -15,21 +29,32 @@ public sealed class CellFeatureExtractor
 
     /// <summary>Creates the extractor for the given settings.</summary>
     /// <param name="settings">Scale, offset, tasseled cap and channels; <see cref="FeatureExtractionSettings.Default"/> when null.</param>
-    public CellFeatureExtractor(FeatureExtractionSettings? settings = null)
+    /// <param name="kind">Patch statistics (Extra-Trees) or patch pixels (LeNet).</param>
+    public CellFeatureExtractor(FeatureExtractionSettings? settings = null, CellFeatureKind kind = CellFeatureKind.Statistics)
     {
+        if (kind is not (CellFeatureKind.Statistics or CellFeatureKind.PatchPixels))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown feature kind.");
+        }
+
         Settings = settings ?? FeatureExtractionSettings.Default;
+        Kind = kind;
         _spectral = Settings.CreateSpectralTransform();
         _patches = new PatchFeatureExtractor(_spectral.Channels.Names);
+        Schema = kind == CellFeatureKind.PatchPixels ? new PatchPixelLayout(_spectral.Channels.Names, PatchGeometry.Size).Schema : _patches.Schema;
     }
 
     /// <summary>The settings.</summary>
     public FeatureExtractionSettings Settings { get; }
 
+    /// <summary>Statistics or pixels.</summary>
+    public CellFeatureKind Kind { get; }
+
     /// <summary>Names of the features, in output order.</summary>
-    public FeatureSchema Schema => _patches.Schema;
+    public FeatureSchema Schema { get; }
 
     /// <summary>Number of features per cell.</summary>
-    public int FeatureCount => _patches.Schema.Count;
+    public int FeatureCount => Schema.Count;
 
     /// <summary>Pixels per patch.</summary>
     public static int PixelCount => PatchGeometry.PixelCount;
@@ -37,13 +62,19 @@ public sealed class CellFeatureExtractor
     /// <summary>A scratch buffer for one thread.</summary>
     public Scratch CreateScratch() => new(_spectral.ChannelCount, _patches.CreateScratch());
 
-    /// <summary>Computes the features of one cell.</summary>
+    /// <summary>Computes the features of one cell (statistics, or the channel planes for <see cref="CellFeatureKind.PatchPixels"/>).</summary>
     /// <param name="digitalNumbers">Six band planes of <see cref="PixelCount"/> raw values each (B, G, R, N, S1, S2).</param>
     /// <param name="destination">At least <see cref="FeatureCount"/> values.</param>
     /// <param name="scratch">This thread's scratch.</param>
     public void Extract(ReadOnlySpan<float> digitalNumbers, Span<float> destination, Scratch scratch)
     {
         ArgumentNullException.ThrowIfNull(scratch);
+        if (Kind == CellFeatureKind.PatchPixels)
+        {
+            _spectral.ComputeFromDigitalNumbers(digitalNumbers, PixelCount, destination[..FeatureCount]);
+            return;
+        }
+
         _spectral.ComputeFromDigitalNumbers(digitalNumbers, PixelCount, scratch.Channels);
         _patches.Extract(scratch.Channels, destination, scratch.Patch);
     }

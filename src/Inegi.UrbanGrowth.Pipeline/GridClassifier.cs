@@ -13,8 +13,15 @@ public sealed record ClassificationOptions
     /// <summary>Worker threads; all cores when -1.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
-    /// <summary>Rows of cells computed together (larger batches feed the threads better; memory grows with it).</summary>
+    /// <summary>
+    /// Rows of cells computed together (larger batches feed the threads better; memory grows with it). For a LeNet
+    /// model, whose cells hold 29,403 pixel values, at most as many rows as fit in <see cref="PixelCellsPerBatch"/>
+    /// cells (and at least one row) are taken.
+    /// </summary>
     public int RowsPerBatch { get; init; } = 4;
+
+    /// <summary>Most cells whose patch pixels are held at once for a LeNet model (1,024 cells = 120 MB).</summary>
+    public int PixelCellsPerBatch { get; init; } = 1024;
 }
 
 /// <summary>What a classification run did.</summary>
@@ -55,7 +62,9 @@ public sealed class ClassificationSummary
 /// Classifies every cell of a grid from a mosaic and writes the map of SPEC 7 (band 1 class, band 2 p(urban) in
 /// percent; 255 nodata). The mosaic is streamed in bands of cell rows: each cell's 33 x 33 window is read once through
 /// the reader's block cache, features and predictions run in parallel, and map rows are written in order, so memory
-/// stays bounded whatever the mosaic's size.
+/// stays bounded whatever the mosaic's size. A LeNet model (<see cref="UrbanModel.FeatureKind"/> =
+/// <see cref="CellFeatureKind.PatchPixels"/>) gets the channel planes of each cell instead of the statistics, and
+/// predicts them in its own mini-batches.
 /// </summary>
 public static class GridClassifier
 {
@@ -75,7 +84,7 @@ public static class GridClassifier
         ArgumentNullException.ThrowIfNull(model);
         options ??= new ClassificationOptions();
         float threshold = options.Threshold ?? model.Threshold;
-        var extractor = new CellFeatureExtractor(model.Settings);
+        var extractor = new CellFeatureExtractor(model.Settings, model.FeatureKind);
         model.InputSchema.EnsureCompatible(extractor.Schema, "the model");
 
         int width = grid.Width, height = grid.Height;
@@ -95,6 +104,11 @@ public static class GridClassifier
         long[,] confusion = new long[2, 2];
         bool anyLabel = false;
         int rowsPerBatch = Math.Max(1, options.RowsPerBatch);
+        if (model.FeatureKind == CellFeatureKind.PatchPixels)
+        {
+            rowsPerBatch = Math.Clamp(options.PixelCellsPerBatch / width, 1, rowsPerBatch);
+        }
+
         int featureCount = extractor.FeatureCount;
         float[] features = new float[(long)rowsPerBatch * width * featureCount];
         bool[] complete = new bool[rowsPerBatch * width];

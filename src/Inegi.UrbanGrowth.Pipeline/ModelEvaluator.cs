@@ -41,13 +41,17 @@ public sealed record EvaluationResult(CrossValidationResult Random, CrossValidat
     }
 }
 
-/// <summary>Cross-validates the pilot's model on a feature table, with selection fitted inside each training fold.</summary>
+/// <summary>
+/// Cross-validates the pilot's model on a feature table, with selection fitted inside each training fold, or the LeNet
+/// on a table of patch pixels (<see cref="TrainingOptions.Classifier"/>; no selection, the channel normalisation is
+/// fitted inside each training fold).
+/// </summary>
 public static class ModelEvaluator
 {
     /// <summary>Runs stratified k-fold and, when <paramref name="blockCells"/> &gt; 0, spatial block k-fold.</summary>
     /// <param name="table">Features with labels (unlabelled rows are ignored).</param>
     /// <param name="folds">Number of folds.</param>
-    /// <param name="options">Training options (trees, seed, threads, selection).</param>
+    /// <param name="options">Training options (classifier, trees or LeNet options, seed, threads, selection).</param>
     /// <param name="blockCells">Spatial block size in cells (0 to skip).</param>
     /// <param name="cancellationToken">Stops the run.</param>
     public static EvaluationResult CrossValidate(FeatureTable table, int folds = 10, TrainingOptions? options = null, int blockCells = 50, CancellationToken cancellationToken = default)
@@ -57,8 +61,14 @@ public static class ModelEvaluator
         options ??= new TrainingOptions();
         FeatureTable labelled = table.LabelledRows();
         ModelTrainer.EnsureBothClasses(labelled.Labels);
-        var random = new CrossValidator(new StratifiedKFold(folds, options.Seed), ModelTrainer.CreateSelector(options))
-            .Run(ModelTrainer.CreateLearner(options), labelled.Features, labelled.Labels, cancellationToken: cancellationToken);
+        (ILearner<IClassifierModel> learner, IFeatureSelector? selector) = ModelTrainer.CreateFoldPipeline(options);
+        if (selector is null)
+        {
+            ModelTrainer.EnsurePatchPixels(labelled.Features.Schema, null);
+        }
+
+        var random = new CrossValidator(new StratifiedKFold(folds, options.Seed), selector)
+            .Run(learner, labelled.Features, labelled.Labels, cancellationToken: cancellationToken);
         CrossValidationResult? spatial = null;
         if (blockCells > 0)
         {
@@ -68,8 +78,8 @@ public static class ModelEvaluator
                 cells[i] = new GridCell(labelled.GridRows[i], labelled.GridColumns[i]);
             }
 
-            spatial = new CrossValidator(new SpatialBlockKFold(blockCells, folds, options.Seed), ModelTrainer.CreateSelector(options))
-                .Run(ModelTrainer.CreateLearner(options), labelled.Features, labelled.Labels, cells, cancellationToken: cancellationToken);
+            spatial = new CrossValidator(new SpatialBlockKFold(blockCells, folds, options.Seed), selector)
+                .Run(learner, labelled.Features, labelled.Labels, cells, cancellationToken: cancellationToken);
         }
 
         return new EvaluationResult(random, spatial, blockCells);

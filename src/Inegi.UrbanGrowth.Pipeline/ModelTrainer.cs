@@ -1,4 +1,5 @@
 using Inegi.UrbanGrowth.Accuracy;
+using Inegi.UrbanGrowth.Cnn;
 using Inegi.UrbanGrowth.Evaluation;
 using Inegi.UrbanGrowth.Selection;
 using Inegi.UrbanGrowth.Trees;
@@ -8,6 +9,20 @@ namespace Inegi.UrbanGrowth.Pipeline;
 /// <summary>Options of <see cref="ModelTrainer"/>.</summary>
 public sealed record TrainingOptions
 {
+    /// <summary>
+    /// The classifier: <see cref="UrbanModel.ExtraTreesKind"/> (the pilot's selection + Extra-Trees on patch
+    /// statistics, the default) or <see cref="UrbanModel.LeNetKind"/> (the LeNet on patch pixels, see <see cref="LeNet"/>;
+    /// the table must then hold patch pixels, as written by <see cref="PatchTable"/>).
+    /// </summary>
+    public string Classifier { get; init; } = UrbanModel.ExtraTreesKind;
+
+    /// <summary>
+    /// The LeNet's options when <see cref="Classifier"/> is <see cref="UrbanModel.LeNetKind"/>; its <c>Seed</c> and
+    /// <c>Threads</c> are replaced by <see cref="Seed"/> and <see cref="MaxDegreeOfParallelism"/> (-1: one libtorch
+    /// thread per core, set explicitly; with more than one thread the weights can differ in the last bits between runs).
+    /// </summary>
+    public LeNetOptions LeNet { get; init; } = new();
+
     /// <summary>Number of trees (100, as the pilot).</summary>
     public int Trees { get; init; } = 100;
 
@@ -47,9 +62,53 @@ public sealed record TrainingOptions
 /// <param name="Calibration">The threshold choice on out-of-fold cells, when one was made.</param>
 public sealed record TrainingResult(UrbanModel Model, ThresholdChoice? Calibration);
 
-/// <summary>Fits the pilot's model (SelectFwe + VarianceThreshold + Extra-Trees) from a feature table.</summary>
+/// <summary>
+/// Fits the pilot's model (SelectFwe + VarianceThreshold + Extra-Trees) from a feature table, or the LeNet from a table
+/// of patch pixels (<see cref="TrainingOptions.Classifier"/>).
+/// </summary>
 public static class ModelTrainer
 {
+    /// <summary>True when the options ask for the LeNet classifier.</summary>
+    /// <param name="options">Options.</param>
+    /// <exception cref="ArgumentException">An unknown classifier kind.</exception>
+    public static bool IsLeNet(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Classifier switch
+        {
+            UrbanModel.LeNetKind => true,
+            UrbanModel.ExtraTreesKind => false,
+            _ => throw new ArgumentException($"Unknown classifier '{options.Classifier}' (expected '{UrbanModel.ExtraTreesKind}' or '{UrbanModel.LeNetKind}').", nameof(options)),
+        };
+    }
+
+    /// <summary>The LeNet learner the options describe (seed and threads from the options).</summary>
+    /// <param name="options">Options.</param>
+    public static LeNetLearner CreateLeNetLearner(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new LeNetLearner(options.LeNet with { Seed = options.Seed, Threads = options.MaxDegreeOfParallelism < 0 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism });
+    }
+
+    /// <summary>The learner and the selector (none for LeNet) that cross-validation and calibration use.</summary>
+    internal static (ILearner<IClassifierModel> Learner, IFeatureSelector? Selector) CreateFoldPipeline(TrainingOptions options) =>
+        IsLeNet(options) ? (CreateLeNetLearner(options), null) : (CreateLearner(options), CreateSelector(options));
+
+    /// <summary>Checks that a table holds patch pixels of the given channels (the LeNet's input).</summary>
+    /// <param name="schema">The table's schema.</param>
+    /// <param name="channels">The channels of the feature settings, or null to accept any channels.</param>
+    internal static void EnsurePatchPixels(FeatureSchema schema, IReadOnlyList<string>? channels)
+    {
+        bool ok = channels is null
+            ? PatchPixelLayout.TryFromSchema(schema, out PatchPixelLayout? layout) && layout!.PatchSize == PatchGeometry.Size
+            : schema.Equals(new PatchPixelLayout(channels, PatchGeometry.Size).Schema);
+        if (!ok)
+        {
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The LeNet classifier reads patch pixels (channels x 33 x 33 columns, written by 'urban patches' / PatchTable); this table has {schema.Count} other columns (patch statistics are for Extra-Trees)."), nameof(schema));
+        }
+    }
+
     /// <summary>The learner the options describe.</summary>
     /// <param name="options">Options.</param>
     public static ExtraTreesLearner CreateLearner(TrainingOptions options)
@@ -80,6 +139,11 @@ public static class ModelTrainer
         byte[] labels = labelled.Labels;
         EnsureBothClasses(labels);
         FeatureMatrix features = labelled.Features;
+        if (IsLeNet(options))
+        {
+            return TrainLeNet(features, labels, settings, options, cancellationToken);
+        }
+
         FittedSelection selection = CreateSelector(options).Fit(features, labels);
         if (selection.OutputSchema.Count == 0)
         {
@@ -87,32 +151,61 @@ public static class ModelTrainer
         }
 
         ExtraTreesModel classifier = CreateLearner(options).Fit(selection.Transform(features), labels, cancellationToken);
-        float threshold = 0.5f;
-        ThresholdChoice? choice = null;
-        if (options.PopulationPrevalence is { } prevalence && options.CalibrationFolds >= 2)
-        {
-            double trainingPrevalence = classifier.ClassPriors[UrbanClass.Urban];
-            var cv = new CrossValidator(new StratifiedKFold(options.CalibrationFolds, options.Seed), CreateSelector(options));
-            CrossValidationResult result = cv.Run(CreateLearner(options), features, labels, cancellationToken: cancellationToken);
-            float[] p = new float[labels.Length];
-            for (int i = 0; i < p.Length; i++)
-            {
-                p[i] = result.Probability(i, UrbanClass.Urban);
-            }
-
-            ThresholdOptions thresholdOptions = ThresholdOptions.ForPopulation(trainingPrevalence, prevalence);
-            if (options.MaxRecallLoss is { } loss)
-            {
-                thresholdOptions = thresholdOptions with { Score = ThresholdScore.PrecisionAtMinimumRecall, MinimumRecall = Math.Max(0, PilotRecall(p, labels) - loss) };
-            }
-
-            PriorShift.AdjustBinary(p, trainingPrevalence, prevalence);
-            choice = ThresholdSelector.Select(p, labels, thresholdOptions);
-            threshold = (float)choice.Value.Threshold;
-        }
-
+        ThresholdChoice? choice = Calibrate(features, labels, classifier.ClassPriors[UrbanClass.Urban], options, cancellationToken);
+        float threshold = choice is { } c ? (float)c.Threshold : 0.5f;
         var model = new UrbanModel(settings, selection, classifier, threshold, options.PopulationPrevalence, labels.Length);
         return new TrainingResult(model, choice);
+    }
+
+    private static TrainingResult TrainLeNet(FeatureMatrix features, byte[] labels, FeatureExtractionSettings settings, TrainingOptions options, CancellationToken cancellationToken)
+    {
+        EnsurePatchPixels(features.Schema, settings.Channels);
+        LeNetModel network = CreateLeNetLearner(options).Fit(features, labels, cancellationToken);
+        double[] priors = new double[network.ClassCount];
+        foreach (byte l in labels)
+        {
+            priors[l]++;
+        }
+
+        for (int c = 0; c < priors.Length; c++)
+        {
+            priors[c] /= labels.Length;
+        }
+
+        ThresholdChoice? choice = Calibrate(features, labels, priors[UrbanClass.Urban], options, cancellationToken);
+        float threshold = choice is { } t ? (float)t.Threshold : 0.5f;
+        var model = new UrbanModel(settings, network, priors, threshold, options.PopulationPrevalence, labels.Length);
+        return new TrainingResult(model, choice);
+    }
+
+    /// <summary>
+    /// With a population prevalence and 2 or more calibration folds: the threshold that maximises urban F1 at that
+    /// prevalence on out-of-fold probabilities; otherwise null (0.5).
+    /// </summary>
+    private static ThresholdChoice? Calibrate(FeatureMatrix features, byte[] labels, double trainingPrevalence, TrainingOptions options, CancellationToken cancellationToken)
+    {
+        if (options.PopulationPrevalence is not { } prevalence || options.CalibrationFolds < 2)
+        {
+            return null;
+        }
+
+        (ILearner<IClassifierModel> learner, IFeatureSelector? selector) = CreateFoldPipeline(options);
+        var cv = new CrossValidator(new StratifiedKFold(options.CalibrationFolds, options.Seed), selector);
+        CrossValidationResult result = cv.Run(learner, features, labels, cancellationToken: cancellationToken);
+        float[] p = new float[labels.Length];
+        for (int i = 0; i < p.Length; i++)
+        {
+            p[i] = result.Probability(i, UrbanClass.Urban);
+        }
+
+        ThresholdOptions thresholdOptions = ThresholdOptions.ForPopulation(trainingPrevalence, prevalence);
+        if (options.MaxRecallLoss is { } loss)
+        {
+            thresholdOptions = thresholdOptions with { Score = ThresholdScore.PrecisionAtMinimumRecall, MinimumRecall = Math.Max(0, PilotRecall(p, labels) - loss) };
+        }
+
+        PriorShift.AdjustBinary(p, trainingPrevalence, prevalence);
+        return ThresholdSelector.Select(p, labels, thresholdOptions);
     }
 
     /// <summary>Urban recall of the pilot's rule (p &gt;= 0.5 on uncorrected probabilities).</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Inegi.UrbanGrowth.Accuracy;
+using Inegi.UrbanGrowth.Cnn;
 using Inegi.UrbanGrowth.Selection;
 using Inegi.UrbanGrowth.Trees;
 
@@ -11,24 +12,41 @@ namespace Inegi.UrbanGrowth.Pipeline;
 
 /// <summary>
 /// Everything needed to map a mosaic, in one file: the feature settings, the fitted selection (SelectFwe then
-/// VarianceThreshold, with the names of the kept features), the classifier, the class balance of the training
-/// sample, the population prevalence of urban cells used for prior correction, and the decision threshold.
+/// VarianceThreshold, with the names of the kept features), the classifier (Extra-Trees on patch statistics, or
+/// LeNet on patch pixels), the class balance of the training sample, the population prevalence of urban cells used
+/// for prior correction, and the decision threshold.
 /// </summary>
 /// <remarks>
-/// File layout (little endian): 8 magic bytes <c>UGMODEL\0</c>; int32 format version (1); int64 payload length;
-/// the payload; the 32-byte SHA-256 of the payload. The payload, written with <see cref="BinaryWriter"/>: the feature
+/// <para>
+/// File layout (little endian): 8 magic bytes <c>UGMODEL\0</c>; int32 format version; int64 payload length;
+/// the payload; the 32-byte SHA-256 of the payload. The payload, written with <see cref="BinaryWriter"/>:
+/// </para>
+/// <para>
+/// Version 1 (Extra-Trees models; unchanged, so files written before LeNet support read the same): the feature
 /// settings as JSON text; the fitted selection (<see cref="FittedSelection.Write"/>); the classifier kind
 /// (<c>extra-trees</c>); int32 length and bytes of the classifier's own file; float32 threshold; int32 class
 /// count and that many float64 training-sample class fractions; a bool and float64 population prevalence of urban;
-/// int64 training rows. Nothing time-dependent is written, so the same inputs and seed give the same bytes.
+/// int64 training rows.
+/// </para>
+/// <para>
+/// Version 2 (LeNet models): the feature settings as JSON text; the classifier kind (<c>lenet</c>); no selection (a
+/// LeNet reads every pixel: <see cref="Selection"/> is the identity on <see cref="PatchPixelLayout.Schema"/>); then as
+/// version 1 from the classifier's file (<see cref="LeNetModel.Save(Stream)"/>) on.
+/// </para>
+/// <para>Nothing time-dependent is written, so the same inputs and seed give the same bytes.</para>
 /// </remarks>
 public sealed class UrbanModel
 {
-    /// <summary>The current file format version.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The newest file format version (2; Extra-Trees models are still written as version 1).</summary>
+    public const int FormatVersion = 2;
 
     /// <summary>The classifier kind of Extra-Trees models.</summary>
     public const string ExtraTreesKind = "extra-trees";
+
+    /// <summary>The classifier kind of LeNet models (<see cref="LeNetModel"/> on patch pixels).</summary>
+    public const string LeNetKind = "lenet";
+
+    private const int ExtraTreesFormatVersion = 1;
 
     private static readonly byte[] Magic = "UGMODEL\0"u8.ToArray();
 
@@ -60,6 +78,44 @@ public sealed class UrbanModel
         Settings = settings;
         Selection = selection;
         Classifier = classifier;
+        ClassifierKind = ExtraTreesKind;
+        ClassPriors = classifier.ClassPriors;
+        Threshold = threshold;
+        PopulationPrevalence = populationPrevalence;
+        TrainingRows = trainingRows;
+    }
+
+    /// <summary>Assembles a LeNet model: no feature selection, the network reads the patch pixels.</summary>
+    /// <param name="settings">How the channel planes are computed; its channels must be the network's.</param>
+    /// <param name="classifier">The fitted network (the model takes it over: do not dispose it while the model is used).</param>
+    /// <param name="classPriors">Share of each class in the training sample (for the prior correction).</param>
+    /// <param name="threshold">Decision threshold on the (prior-corrected) urban probability.</param>
+    /// <param name="populationPrevalence">Share of urban cells in the population, or null to use probabilities as trained.</param>
+    /// <param name="trainingRows">Number of training rows.</param>
+    public UrbanModel(FeatureExtractionSettings settings, LeNetModel classifier, IReadOnlyList<double> classPriors, float threshold = 0.5f, double? populationPrevalence = null, long trainingRows = 0)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(classPriors);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 0f);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 1f);
+        if (populationPrevalence is { } p && !(p > 0 && p < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(populationPrevalence), p, "The prevalence must lie strictly between 0 and 1.");
+        }
+
+        if (classifier.ClassCount < 2 || classPriors.Count != classifier.ClassCount)
+        {
+            throw new ArgumentException($"The network knows {classifier.ClassCount} classes; {classPriors.Count} class priors were given.", nameof(classPriors));
+        }
+
+        var pixels = new PatchPixelLayout(settings.Channels, PatchGeometry.Size);
+        pixels.Schema.EnsureCompatible(classifier.Schema, "the LeNet classifier");
+        Settings = settings;
+        Selection = IdentitySelection(classifier.Schema);
+        Classifier = classifier;
+        ClassifierKind = LeNetKind;
+        ClassPriors = [.. classPriors];
         Threshold = threshold;
         PopulationPrevalence = populationPrevalence;
         TrainingRows = trainingRows;
@@ -68,11 +124,20 @@ public sealed class UrbanModel
     /// <summary>How features are computed.</summary>
     public FeatureExtractionSettings Settings { get; }
 
-    /// <summary>The fitted feature selection.</summary>
+    /// <summary>The fitted feature selection (the identity on the patch pixels for a LeNet).</summary>
     public FittedSelection Selection { get; }
 
-    /// <summary>The classifier.</summary>
-    public ExtraTreesModel Classifier { get; }
+    /// <summary>The classifier: an <see cref="ExtraTreesModel"/> or a <see cref="LeNetModel"/> (see <see cref="ClassifierKind"/>).</summary>
+    public IClassifierModel Classifier { get; }
+
+    /// <summary><see cref="ExtraTreesKind"/> or <see cref="LeNetKind"/>.</summary>
+    public string ClassifierKind { get; }
+
+    /// <summary>What the model reads per cell: patch statistics (Extra-Trees) or patch pixels (LeNet).</summary>
+    public CellFeatureKind FeatureKind => ClassifierKind == LeNetKind ? CellFeatureKind.PatchPixels : CellFeatureKind.Statistics;
+
+    /// <summary>Share of each class in the training sample.</summary>
+    public IReadOnlyList<double> ClassPriors { get; }
 
     /// <summary>All features the model reads (before selection).</summary>
     public FeatureSchema InputSchema => Selection.InputSchema;
@@ -84,7 +149,7 @@ public sealed class UrbanModel
     public double? PopulationPrevalence { get; }
 
     /// <summary>Share of urban rows in the training sample.</summary>
-    public double TrainingPrevalence => Classifier.ClassPriors[UrbanClass.Urban];
+    public double TrainingPrevalence => ClassPriors[UrbanClass.Urban];
 
     /// <summary>Number of training rows.</summary>
     public long TrainingRows { get; }
@@ -92,8 +157,11 @@ public sealed class UrbanModel
     /// <summary>A copy with another threshold and prevalence.</summary>
     /// <param name="threshold">Decision threshold.</param>
     /// <param name="populationPrevalence">Population prevalence of urban, or null.</param>
-    public UrbanModel WithDecision(float threshold, double? populationPrevalence) =>
-        new(Settings, Selection, Classifier, threshold, populationPrevalence, TrainingRows);
+    public UrbanModel WithDecision(float threshold, double? populationPrevalence) => Classifier switch
+    {
+        LeNetModel network => new(Settings, network, ClassPriors, threshold, populationPrevalence, TrainingRows),
+        _ => new(Settings, Selection, (ExtraTreesModel)Classifier, threshold, populationPrevalence, TrainingRows),
+    };
 
     /// <summary>
     /// The urban probability of every row of a full feature matrix (schema <see cref="InputSchema"/>), corrected for the
@@ -105,7 +173,7 @@ public sealed class UrbanModel
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentOutOfRangeException.ThrowIfLessThan(urbanProbability.Length, features.RowCount);
-        FeatureMatrix selected = Selection.Transform(features);
+        FeatureMatrix selected = ClassifierKind == LeNetKind ? EnsureInputSchema(features) : Selection.Transform(features);
         int k = Classifier.ClassCount;
         float[] all = new float[(long)features.RowCount * k];
         Classifier.PredictProbabilities(selected, all);
@@ -118,6 +186,19 @@ public sealed class UrbanModel
         {
             PriorShift.AdjustBinary(urbanProbability[..features.RowCount], TrainingPrevalence, prevalence);
         }
+    }
+
+    private FeatureMatrix EnsureInputSchema(FeatureMatrix features)
+    {
+        InputSchema.EnsureCompatible(features.Schema, "the model");
+        return features;
+    }
+
+    private static FittedSelection IdentitySelection(FeatureSchema schema)
+    {
+        var scores = new FeatureScore[schema.Count];
+        Array.Fill(scores, FeatureScore.Empty(FeatureVerdict.Kept));
+        return new FittedSelection(schema, scores);
     }
 
     /// <summary>Writes the model file atomically.</summary>
@@ -133,15 +214,24 @@ public sealed class UrbanModel
         using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Settings.ToJson().ToJsonString());
-            Selection.Write(w);
-            w.Write(ExtraTreesKind);
             using var blob = new MemoryStream();
-            Classifier.Save(blob);
+            if (Classifier is LeNetModel network)
+            {
+                w.Write(LeNetKind);
+                network.Save(blob);
+            }
+            else
+            {
+                Selection.Write(w);
+                w.Write(ExtraTreesKind);
+                ((ExtraTreesModel)Classifier).Save(blob);
+            }
+
             w.Write(checked((int)blob.Length));
             w.Write(blob.GetBuffer(), 0, (int)blob.Length);
             w.Write(Threshold);
             w.Write(Classifier.ClassCount);
-            foreach (double prior in Classifier.ClassPriors)
+            foreach (double prior in ClassPriors)
             {
                 w.Write(prior);
             }
@@ -154,7 +244,7 @@ public sealed class UrbanModel
         byte[] bytes = payload.ToArray();
         using var header = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         header.Write(Magic);
-        header.Write(FormatVersion);
+        header.Write(ClassifierKind == LeNetKind ? FormatVersion : ExtraTreesFormatVersion);
         header.Write((long)bytes.Length);
         header.Write(bytes);
         header.Write(SHA256.HashData(bytes));
@@ -196,9 +286,9 @@ public sealed class UrbanModel
             }
 
             int version = r.ReadInt32();
-            if (version != FormatVersion)
+            if (version is not (ExtraTreesFormatVersion or FormatVersion))
             {
-                throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"model format version {version} is not supported (this library reads version {FormatVersion})"));
+                throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"model format version {version} is not supported (this library reads versions 1 to {FormatVersion})"));
             }
 
             long length = r.ReadInt64();
@@ -222,25 +312,33 @@ public sealed class UrbanModel
             using var p = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
             FeatureExtractionSettings settings = FeatureExtractionSettings.FromJson(
                 JsonNode.Parse(p.ReadString()) ?? throw new DataFileException(sourceName, "missing feature settings"), sourceName);
-            FittedSelection selection = FittedSelection.Read(p);
+            FittedSelection? selection = version == ExtraTreesFormatVersion ? FittedSelection.Read(p) : null;
             string kind = p.ReadString();
-            if (kind != ExtraTreesKind)
+            if ((version, kind) is not ((ExtraTreesFormatVersion, ExtraTreesKind) or (FormatVersion, LeNetKind)))
             {
-                throw new DataFileException(sourceName, $"classifier kind '{kind}' is not supported by this version");
+                throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"classifier kind '{kind}' is not supported in a version {version} model file"));
             }
 
             int blobLength = p.ReadInt32();
-            ExtraTreesModel classifier = ExtraTreesModel.Load(new MemoryStream(p.ReadBytes(blobLength)), sourceName);
+            byte[] blob = p.ReadBytes(blobLength);
             float threshold = p.ReadSingle();
             int classCount = p.ReadInt32();
+            double[] priors = new double[classCount];
             for (int c = 0; c < classCount; c++)
             {
-                _ = p.ReadDouble();
+                priors[c] = p.ReadDouble();
             }
 
             bool hasPrevalence = p.ReadBoolean();
             double prevalence = p.ReadDouble();
             long rows = p.ReadInt64();
+            if (selection is null)
+            {
+                LeNetModel network = LeNetModel.Load(new MemoryStream(blob), sourceName);
+                return new UrbanModel(settings, network, priors, threshold, hasPrevalence ? prevalence : null, rows);
+            }
+
+            ExtraTreesModel classifier = ExtraTreesModel.Load(new MemoryStream(blob), sourceName);
             return new UrbanModel(settings, selection, classifier, threshold, hasPrevalence ? prevalence : null, rows);
         }
         catch (EndOfStreamException e)
@@ -253,33 +351,70 @@ public sealed class UrbanModel
         }
     }
 
-    /// <summary>A JSON description (what <c>urban inspect</c> prints): schema, selected features, trees, threshold.</summary>
+    /// <summary>
+    /// A JSON description (what <c>urban inspect</c> prints): schema, selected features, trees or network, threshold.
+    /// </summary>
     public JsonObject ToJson()
     {
-        var importances = new JsonArray();
-        IReadOnlyList<double> imp = Classifier.FeatureImportances;
-        foreach (int i in Enumerable.Range(0, imp.Count).OrderByDescending(i => imp[i]).ThenBy(i => i))
+        var json = new JsonObject
         {
-            importances.Add((JsonNode)new JsonObject { ["feature"] = Classifier.Schema.Names[i], ["importance"] = Math.Round(imp[i], 6) });
-        }
-
-        return new JsonObject
-        {
-            ["format_version"] = FormatVersion,
-            ["classifier"] = ExtraTreesKind,
+            ["format_version"] = ClassifierKind == LeNetKind ? FormatVersion : ExtraTreesFormatVersion,
+            ["classifier"] = ClassifierKind,
             ["feature_settings"] = Settings.ToJson(),
             ["input_features"] = InputSchema.Count,
             ["input_schema_fingerprint"] = InputSchema.Fingerprint,
-            ["selected_features"] = new JsonArray([.. Selection.OutputSchema.Names.Select(n => (JsonNode?)JsonValue.Create(n))]),
-            ["trees"] = Classifier.TreeCount,
-            ["nodes"] = Classifier.NodeCount,
-            ["max_depth"] = Classifier.MaxTreeDepth,
-            ["classes"] = new JsonArray([.. UrbanClass.Names.Take(Classifier.ClassCount).Select(n => (JsonNode?)JsonValue.Create(n))]),
-            ["training_rows"] = TrainingRows,
-            ["training_prevalence"] = TrainingPrevalence,
-            ["population_prevalence"] = PopulationPrevalence,
-            ["threshold"] = Threshold,
-            ["feature_importances"] = importances,
         };
+        if (Classifier is LeNetModel network)
+        {
+            LeNetOptions o = network.Options;
+            LeNetTrainingSummary t = network.Training;
+            json["network"] = new JsonObject
+            {
+                ["channels"] = network.Layout.ChannelCount,
+                ["patch_size"] = network.Layout.PatchSize,
+                ["parameters"] = network.ParameterCount,
+                ["kernel_size"] = o.KernelSize,
+                ["conv1_filters"] = o.Conv1Filters,
+                ["conv2_filters"] = o.Conv2Filters,
+                ["dense1_units"] = o.Dense1Units,
+                ["dense2_units"] = o.Dense2Units,
+                ["dropout"] = o.Dropout,
+                ["epochs"] = o.Epochs,
+                ["batch_size"] = o.BatchSize,
+                ["learning_rate"] = o.LearningRate,
+                ["seed"] = o.Seed,
+                ["epochs_run"] = t.EpochsRun,
+                ["best_epoch"] = t.BestEpoch,
+                ["best_validation_loss"] = double.IsFinite(t.BestValidationLoss) ? Math.Round(t.BestValidationLoss, 6) : null,
+                ["final_training_loss"] = Math.Round(t.FinalTrainingLoss, 6),
+            };
+        }
+        else
+        {
+            var trees = (ExtraTreesModel)Classifier;
+            json["selected_features"] = new JsonArray([.. Selection.OutputSchema.Names.Select(n => (JsonNode?)JsonValue.Create(n))]);
+            json["trees"] = trees.TreeCount;
+            json["nodes"] = trees.NodeCount;
+            json["max_depth"] = trees.MaxTreeDepth;
+        }
+
+        json["classes"] = new JsonArray([.. UrbanClass.Names.Take(Classifier.ClassCount).Select(n => (JsonNode?)JsonValue.Create(n))]);
+        json["training_rows"] = TrainingRows;
+        json["training_prevalence"] = TrainingPrevalence;
+        json["population_prevalence"] = PopulationPrevalence;
+        json["threshold"] = Threshold;
+        if (Classifier is ExtraTreesModel forest)
+        {
+            var importances = new JsonArray();
+            IReadOnlyList<double> imp = forest.FeatureImportances;
+            foreach (int i in Enumerable.Range(0, imp.Count).OrderByDescending(i => imp[i]).ThenBy(i => i))
+            {
+                importances.Add((JsonNode)new JsonObject { ["feature"] = forest.Schema.Names[i], ["importance"] = Math.Round(imp[i], 6) });
+            }
+
+            json["feature_importances"] = importances;
+        }
+
+        return json;
     }
 }

@@ -43,7 +43,7 @@ try
     else if (positional.Count == 0)
     {
         // A 60 x 40 km synthetic scene (6-band Landsat-like mosaic + labelled 1 km grid), balanced sample, features.
-        var scene = new SyntheticScene(new SyntheticSceneOptions { CellsX = 60, CellsY = 40, UrbanFraction = 0.06, Seed = 7 });
+        var scene = new SyntheticScene(new SyntheticSceneOptions { CellsX = 60, CellsY = 40, UrbanFraction = 0.06, Years = [2010], Seed = 7 });
         SyntheticSceneFiles files = SyntheticSceneWriter.Write(scene, Path.Combine(outDir, "scene"));
         int year = scene.Years[0];
         featuresPath = Path.Combine(outDir, "features.csv");
@@ -63,6 +63,7 @@ try
     FeatureTable table = FeatureCsv.Read(featuresPath);
     Console.WriteLine($"{featuresPath}: {table.RowCount} rows x {table.Features.ColumnCount} features");
 
+    Console.WriteLine($"[{clock.Elapsed.TotalSeconds:F1} s] features ready");
     // Cross-validation as in the pilot (stratified folds), plus spatial blocks of 10 x 10 cells so that
     // neighbouring cells never sit on both sides of a split. Selection is refitted inside every fold.
     var options = new TrainingOptions { Trees = 30, Seed = 7 };

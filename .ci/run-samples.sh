@@ -36,9 +36,27 @@ for s in "${scripts[@]}"; do
   failed+=("$s")
 done
 
+# The notebook cannot run here (no Jupyter): check that it is nbformat 4 JSON with a C# kernel and code cells.
+notebook=samples/notebooks/urban-growth.ipynb
+if python3 - "$notebook" <<'PY'
+import json, sys
+nb = json.load(open(sys.argv[1], encoding="utf-8"))
+assert nb["nbformat"] == 4, "nbformat is not 4"
+assert nb["metadata"]["kernelspec"]["name"] == ".net-csharp", "kernel is not .net-csharp"
+code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+assert code and all(isinstance(c["source"], list) and c["outputs"] == [] for c in code), "code cells malformed"
+assert any("#r \"nuget: Inegi.UrbanGrowth.Pipeline" in "".join(c["source"]) for c in code), "no #r of the package"
+PY
+then
+  echo "  $notebook: valid nbformat 4 JSON (not executed)"
+else
+  echo "  $notebook: FAILED the JSON check"
+  failed+=("notebook")
+fi
+
 total=$(( $(date +%s) - start ))
 if [ "${#failed[@]}" -gt 0 ]; then
-  echo "Sample scripts: FAILED ${failed[*]} (${#failed[@]} of ${#scripts[@]}) in $total s"
+  echo "Sample scripts: FAILED: ${failed[*]} in $total s"
   exit 1
 fi
-echo "Sample scripts: ${#scripts[@]} passed in $total s"
+echo "Sample scripts: ${#scripts[@]} passed, notebook JSON valid, in $total s"

@@ -105,7 +105,8 @@ internal static partial class Commands
         return UrbanCli.Success;
     }
 
-    public static int Classify(string[] mosaicPaths, string? bands, string gridPath, string modelPath, string output, float? threshold, string? json, int threads)
+    public static int Classify(string[] mosaicPaths, string? bands, string gridPath, string modelPath, string output, float? threshold, string? json, int threads,
+        float? scale = null, float? offset = null, string? tasseledCap = null)
     {
         RequireFile(gridPath);
         if (threshold is { } t && !(t >= 0 && t <= 1))
@@ -114,10 +115,18 @@ internal static partial class Commands
         }
 
         UrbanModel model = UrbanModel.Load(modelPath);
+        SensorSettings? sensor = null;
+        if (scale is not null || offset is not null || tasseledCap is not null)
+        {
+            // Another sensor than the training mosaic's: its own reflectance scale and tasseled-cap table.
+            sensor = new SensorSettings(scale ?? model.Settings.Scale, offset ?? model.Settings.Offset, tasseledCap ?? model.Settings.TasseledCap);
+            _ = Spectral.TasseledCapCoefficients.FromName(sensor.TasseledCap);
+        }
+
         using Mosaic mosaic = OpenMosaic(mosaicPaths, bands);
         using CellGrid grid = CellGrid.Open(gridPath, mosaic);
         ClassificationSummary summary = GridClassifier.Classify(mosaic, grid, model, output,
-            new ClassificationOptions { Threshold = threshold, MaxDegreeOfParallelism = threads }, new ConsoleProgress());
+            new ClassificationOptions { Threshold = threshold, MaxDegreeOfParallelism = threads, Sensor = sensor }, new ConsoleProgress());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{summary.Cells:N0} cells: {summary.Classified:N0} classified ({summary.Urban:N0} urban), {summary.Incomplete:N0} incomplete; {summary.Elapsed.TotalSeconds:F1} s, {summary.CellsPerSecond:N0} cells/s; map {output}"));
         if (summary.Confusion is { } confusion)

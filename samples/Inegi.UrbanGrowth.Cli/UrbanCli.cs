@@ -222,8 +222,11 @@ internal static class UrbanCli
         var threshold = Opt<float?>("--threshold", "Decision threshold on p(urban) (the model's when omitted).");
         var json = Opt<string?>("--json", "Write the national evaluation as JSON here (needs labels in the grid).");
         var threads = Opt("--threads", "Worker threads (-1: all cores).", -1);
-        var cmd = new Command("classify", "Classify every cell of a grid, streaming the mosaic in rows of cells.") { mosaic, bands, grid, model, output, threshold, json, threads };
-        cmd.SetAction(p => Commands.Classify(p.GetValue(mosaic)!, p.GetValue(bands), p.GetValue(grid)!, p.GetValue(model)!, p.GetValue(output)!, p.GetValue(threshold), p.GetValue(json), p.GetValue(threads)));
+        var scale = Opt<float?>("--scale", "This mosaic's reflectance scale, when its sensor differs from the training mosaic's (docs/growth.md: mixing sensors).");
+        var offset = Opt<float?>("--offset", "This mosaic's reflectance offset (with --scale).");
+        var tc = Opt<string?>("--tasseled-cap", "This mosaic's tasseled-cap set: tm, etm or oli (with --scale).");
+        var cmd = new Command("classify", "Classify every cell of a grid, streaming the mosaic in rows of cells.") { mosaic, bands, grid, model, output, threshold, json, threads, scale, offset, tc };
+        cmd.SetAction(p => Commands.Classify(p.GetValue(mosaic)!, p.GetValue(bands), p.GetValue(grid)!, p.GetValue(model)!, p.GetValue(output)!, p.GetValue(threshold), p.GetValue(json), p.GetValue(threads), p.GetValue(scale), p.GetValue(offset), p.GetValue(tc)));
         return cmd;
     }
 

@@ -161,7 +161,14 @@ public sealed class LeNetLearner : ILearner<LeNetModel>
             return new LeNetTrainingSummary(epochsRun, epochsRun, double.NaN, trainingLoss, train.Length, 0);
         }
 
-        ParameterSnapshot.Restore(network, best!, "early stopping");
+        if (best is null)
+        {
+            // No epoch gave a finite validation loss: the training diverged, and any weights would be garbage.
+            throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"LeNet training diverged: the validation loss was never finite in {epochsRun} epochs (lower the learning rate, or check the inputs for extreme values)."));
+        }
+
+        ParameterSnapshot.Restore(network, best, "early stopping");
         return new LeNetTrainingSummary(epochsRun, bestEpoch, bestLoss, trainingLoss, train.Length, validation.Length);
     }
 

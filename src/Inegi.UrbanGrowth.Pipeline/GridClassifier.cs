@@ -22,6 +22,29 @@ public sealed record ClassificationOptions
 
     /// <summary>Most cells whose patch pixels are held at once for a LeNet model (1,024 cells = 120 MB).</summary>
     public int PixelCellsPerBatch { get; init; } = 1024;
+
+    /// <summary>
+    /// Reflectance scale and offset and tasseled-cap set of THIS mosaic when its sensor differs from the training
+    /// mosaic's (e.g. a Landsat 8 OLI Collection 2 year classified with a model trained on a TM geomedian): the
+    /// channels stay the model's, computed from this mosaic's own reflectance. Null: the model's settings.
+    /// </summary>
+    /// <remarks>Band order is a property of the mosaic file (<c>MosaicOptions.BandOrder</c>), not of the model.</remarks>
+    public SensorSettings? Sensor { get; init; }
+}
+
+/// <summary>How the digital numbers of one mosaic become reflectance, and which tasseled-cap table suits its sensor.</summary>
+/// <param name="Scale">Reflectance = DN * Scale + Offset.</param>
+/// <param name="Offset">Reflectance offset.</param>
+/// <param name="TasseledCap">Tasseled-cap set: <c>tm</c> (Crist 1985), <c>etm</c> (Huang et al. 2002) or <c>oli</c> (Baig et al. 2014).</param>
+public sealed record SensorSettings(float Scale, float Offset, string TasseledCap)
+{
+    /// <summary>The model's settings with this sensor's scale, offset and tasseled cap.</summary>
+    /// <param name="model">The model's feature settings.</param>
+    public FeatureExtractionSettings ApplyTo(FeatureExtractionSettings model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model with { Scale = Scale, Offset = Offset, TasseledCap = TasseledCap };
+    }
 }
 
 /// <summary>What a classification run did.</summary>
@@ -84,7 +107,8 @@ public static class GridClassifier
         ArgumentNullException.ThrowIfNull(model);
         options ??= new ClassificationOptions();
         float threshold = options.Threshold ?? model.Threshold;
-        var extractor = new CellFeatureExtractor(model.Settings, model.FeatureKind);
+        FeatureExtractionSettings settings = options.Sensor?.ApplyTo(model.Settings) ?? model.Settings;
+        var extractor = new CellFeatureExtractor(settings, model.FeatureKind);
         model.InputSchema.EnsureCompatible(extractor.Schema, "the model");
 
         int width = grid.Width, height = grid.Height;

@@ -82,8 +82,9 @@ public sealed class TrainingSample
         long skipped = 0;
         for (int c = 0; c < 2; c++)
         {
-            // One generator per class, so that the urban sample does not change when the non-urban count does.
-            var random = new Random(HashCode.Combine(seed, c, 0x5EED));
+            // One generator per class, so that the urban sample does not change when the non-urban count does. The seed
+            // mix must be stable across processes (HashCode.Combine is randomised per process).
+            var random = new Random(unchecked((seed * 1_000_003) + (c * 7919) + 0x5EED));
             int[] candidates = [.. perClassCells[c]];
             int taken = 0, next = 0;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };

@@ -80,6 +80,15 @@ public sealed class CliContractTests : IClassFixture<CliContractTests.Workspace>
     }
 
     [Fact]
+    public void Sample_SameSeedInAnotherProcess_DrawsTheSameCells()
+    {
+        string again = _w.Dir.File("sample_again.csv");
+        UrbanProcess.Result r = UrbanProcess.Run("sample", "--grid", _w.Grid(2010), "--per-class", "300", "--seed", "4", "--out", again, "--mosaic", _w.Mosaic(2010));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(File.ReadAllBytes(_w.Dir.File("sample.csv")), File.ReadAllBytes(again));
+    }
+
+    [Fact]
     public void Inspect_PrintsModelJson()
     {
         UrbanProcess.Result r = UrbanProcess.Run("inspect", _w.Dir.File("model.ugm"));

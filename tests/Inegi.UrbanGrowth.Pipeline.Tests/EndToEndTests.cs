@@ -135,6 +135,49 @@ public sealed class EndToEndTests(SmallSceneFixture scene)
     }
 
     [Fact]
+    public void Growth_FromClassifiedMaps_MatchesGeneratorGrowthWithinClassifierError()
+    {
+        using var dir = new TempDirectory();
+        FeatureTable table;
+        using (Mosaic mosaic = Mosaic.Open(scene.Files.Mosaic(2010)))
+        using (CellGrid grid = CellGrid.Open(scene.Files.Labels(2010), mosaic))
+        {
+            FeatureExtraction.WriteCsv(mosaic, grid, TrainingSample.Draw(grid, 400, 9, mosaic).Cells, dir.File("f.csv"));
+            table = FeatureCsv.Read(dir.File("f.csv"));
+        }
+
+        UrbanModel model = ModelTrainer.Train(table, FeatureExtractionSettings.Default, new TrainingOptions { Trees = 40, Seed = 3, CalibrationFolds = 0 }).Model;
+        long errors = 0;
+        foreach (int year in new[] { 2010, 2020 })
+        {
+            using Mosaic mosaic = Mosaic.Open(scene.Files.Mosaic(year));
+            using CellGrid grid = CellGrid.Open(scene.Files.Labels(year), mosaic);
+            ClassificationSummary s = GridClassifier.Classify(mosaic, grid, model, dir.File($"map_{year}.tif"));
+            errors += s.Confusion![0, 1] + s.Confusion[1, 0] + s.LabelledIncomplete;
+        }
+
+        var found = GrowthAnalysis.Change(dir.File("map_2010.tif"), dir.File("map_2020.tif"), dir.File("g.tif"), scene.Files.Zones);
+        var truth = GrowthAnalysis.Change(scene.Files.Labels(2010), scene.Files.Labels(2020), dir.File("t.tif"), scene.Files.Zones);
+        Assert.True(truth.National.NewUrban > 0);
+        // Every cell where found and true growth differ is a cell misclassified in one of the two years.
+        Assert.InRange(found.National.NetChange, truth.National.NetChange - errors, truth.National.NetChange + errors);
+        Assert.InRange(found.National.NewUrban, truth.National.NewUrban - errors, truth.National.NewUrban + errors);
+        Assert.Equal(found.National.NewUrban, found.Zones.Sum(z => z.Value.NewUrban) + found.Unzoned.NewUrban);
+        Assert.Equal(found.National.UrbanTo, found.Zones.Sum(z => z.Value.UrbanTo) + found.Unzoned.UrbanTo);
+
+        // Mixing sensors: a year classified with its own tasseled-cap table and scale uses them (docs/growth.md).
+        using (Mosaic mosaic = Mosaic.Open(scene.Files.Mosaic(2020)))
+        using (CellGrid grid = CellGrid.Open(scene.Files.Labels(2020), mosaic))
+        {
+            GridClassifier.Classify(mosaic, grid, model, dir.File("same.tif"), new ClassificationOptions { Sensor = new SensorSettings(0.0001f, 0f, "tm") });
+            GridClassifier.Classify(mosaic, grid, model, dir.File("oli.tif"), new ClassificationOptions { Sensor = new SensorSettings(0.0001f, 0f, "oli") });
+        }
+
+        Assert.Equal(File.ReadAllBytes(dir.File("map_2020.tif")), File.ReadAllBytes(dir.File("same.tif")));
+        Assert.NotEqual(MapFiles.ReadByteBand(dir.File("map_2020.tif"), 1), MapFiles.ReadByteBand(dir.File("oli.tif"), 1));
+    }
+
+    [Fact]
     public void Classify_GridInAnotherCrs_FailsNamingBothFiles()
     {
         using var dir = new TempDirectory();

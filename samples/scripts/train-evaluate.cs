@@ -18,6 +18,7 @@ using Inegi.UrbanGrowth.Accuracy;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
 using Inegi.UrbanGrowth.Synthetic;
+using Inegi.UrbanGrowth.Trees;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 string outDir = "urban-output";
@@ -78,7 +79,7 @@ try
     string modelPath = Path.Combine(outDir, "model.ugm");
     model.Save(modelPath);
     Console.WriteLine($"model {modelPath}: {model.Selection.OutputSchema.Count} of {model.InputSchema.Count} features kept, "
-        + $"{model.Classifier.TreeCount} trees, prevalence {prevalence:0.####}, threshold {model.Threshold:0.###}; {clock.Elapsed.TotalSeconds:F1} s");
+        + $"{((ExtraTreesModel)model.Classifier).TreeCount} trees, prevalence {prevalence:0.####}, threshold {model.Threshold:0.###}; {clock.Elapsed.TotalSeconds:F1} s");
     return 0;
 }
 catch (Exception e) when (e is DataFileException or ArgumentException or IOException or InvalidOperationException)

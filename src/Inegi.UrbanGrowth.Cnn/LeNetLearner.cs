@@ -66,13 +66,19 @@ public sealed class LeNetLearner : ILearner<LeNetModel>
 
         int classCount = CountClasses(labels);
         byte[] labelArray = labels.ToArray();
-        torch.Device device = TorchRuntime.Resolve(Options.Device, nameof(Options.Device));
         (float[] mean, float[] std) = ChannelNormalization.Fit(features, layout);
         var random = new Random(Options.Seed);
         (int[] train, int[] validation) = Split(labelArray, classCount, Options.ValidationFraction, random);
 
+        return TorchThread.Invoke(() => FitOnTorchThread(features, labelArray, layout, classCount, mean, std, train, validation, random, cancellationToken));
+    }
+
+    private LeNetModel FitOnTorchThread(FeatureMatrix features, byte[] labelArray, PatchPixelLayout layout, int classCount, float[] mean, float[] std,
+        int[] train, int[] validation, Random random, CancellationToken cancellationToken)
+    {
         lock (TorchRuntime.FitGate)
         {
+            torch.Device device = TorchRuntime.Resolve(Options.Device, nameof(Options.Device));
             int previousThreads = torch.get_num_threads();
             if (Options.Threads > 0)
             {

@@ -78,7 +78,7 @@ public sealed partial class LeNetModel
             w.Write(t.TrainingRows);
             w.Write(t.ValidationRows);
 
-            var tensors = ParameterSnapshot.Take(_network);
+            var tensors = TorchThread.Invoke(() => ParameterSnapshot.Take(_network));
             w.Write(tensors.Count);
             foreach (var (name, shape, values) in tensors)
             {
@@ -285,26 +285,29 @@ public sealed partial class LeNetModel
 
         string deviceName = TorchRuntime.ParseDevice(device ?? options.Device, nameof(device));
         options = options with { Device = deviceName };
-        torch.Device torchDevice = TorchRuntime.Resolve(deviceName, nameof(device));
-        LeNetNetwork network;
-        lock (TorchRuntime.FitGate)
+        return TorchThread.Invoke(() =>
         {
-            // Building layers draws initial weights from the global generator: keep that away from a running fit.
-            network = new LeNetNetwork(channelCount, patchSize, classCount, options);
-        }
+            torch.Device torchDevice = TorchRuntime.Resolve(deviceName, nameof(device));
+            LeNetNetwork network;
+            lock (TorchRuntime.FitGate)
+            {
+                // Building layers draws initial weights from the global generator: keep that away from a running fit.
+                network = new LeNetNetwork(channelCount, patchSize, classCount, options);
+            }
 
-        try
-        {
-            ParameterSnapshot.Restore(network, tensors, sourceName);
-            network.to(torchDevice);
-            network.eval();
-            return new LeNetModel(network, torchDevice, layout, classCount, mean, std, options, training);
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
+            try
+            {
+                ParameterSnapshot.Restore(network, tensors, sourceName);
+                network.to(torchDevice);
+                network.eval();
+                return new LeNetModel(network, torchDevice, layout, classCount, mean, std, options, training);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        });
     }
 
     private static void WriteFloats(BinaryWriter w, ReadOnlySpan<float> values)

@@ -20,7 +20,6 @@ public sealed partial class LeNetModel : IClassifierModel, IDisposable
     private readonly Device _device;
     private readonly float[] _mean;
     private readonly float[] _std;
-    private readonly Lock _predictGate = new();
     private bool _disposed;
 
     internal LeNetModel(LeNetNetwork network, Device device, PatchPixelLayout layout, int classCount, float[] mean, float[] std, LeNetOptions options, LeNetTrainingSummary training)
@@ -62,13 +61,16 @@ public sealed partial class LeNetModel : IClassifierModel, IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            long n = 0;
-            foreach (var p in _network.parameters())
+            return TorchThread.Invoke(() =>
             {
-                n += p.numel();
-            }
+                long n = 0;
+                foreach (var p in _network.parameters())
+                {
+                    n += p.numel();
+                }
 
-            return n;
+                return n;
+            });
         }
     }
 
@@ -95,29 +97,35 @@ public sealed partial class LeNetModel : IClassifierModel, IDisposable
             return;
         }
 
+        float[] result = TorchThread.Invoke(() => Predict(features));
+        result.CopyTo(probabilities);
+    }
+
+    private float[] Predict(FeatureMatrix features)
+    {
         int values = Layout.ValueCount;
         int batch = Math.Min(Options.BatchSize, features.RowCount);
-        lock (_predictGate)
+        var result = new float[(long)features.RowCount * ClassCount];
+        using var noGrad = torch.no_grad();
+        _network.eval();
+        var buffer = new float[(long)batch * values];
+        float[]? tail = null;
+        for (int start = 0; start < features.RowCount; start += batch)
         {
-            using var noGrad = torch.no_grad();
-            _network.eval();
-            var buffer = new float[(long)batch * values];
-            float[]? tail = null;
-            for (int start = 0; start < features.RowCount; start += batch)
+            int count = Math.Min(batch, features.RowCount - start);
+            float[] data = count == batch ? buffer : (tail ??= new float[(long)count * values]);
+            for (int i = 0; i < count; i++)
             {
-                int count = Math.Min(batch, features.RowCount - start);
-                float[] data = count == batch ? buffer : (tail ??= new float[(long)count * values]);
-                for (int i = 0; i < count; i++)
-                {
-                    ChannelNormalization.Apply(features, start + i, _mean, _std, Layout.PixelsPerChannel, data.AsSpan(i * values, values));
-                }
-
-                using var scope = torch.NewDisposeScope();
-                Tensor x = torch.tensor(data, [count, Layout.ChannelCount, Layout.PatchSize, Layout.PatchSize]).to(_device);
-                Tensor p = F.softmax(_network.forward(x), 1).cpu();
-                p.data<float>().CopyTo(probabilities.Slice(start * ClassCount, count * ClassCount));
+                ChannelNormalization.Apply(features, start + i, _mean, _std, Layout.PixelsPerChannel, data.AsSpan(i * values, values));
             }
+
+            using var scope = torch.NewDisposeScope();
+            Tensor x = torch.tensor(data, [count, Layout.ChannelCount, Layout.PatchSize, Layout.PatchSize]).to(_device);
+            Tensor p = F.softmax(_network.forward(x), 1).cpu();
+            p.data<float>().CopyTo(result.AsSpan(start * ClassCount, count * ClassCount));
         }
+
+        return result;
     }
 
     /// <summary>Releases the network's native memory.</summary>
@@ -126,7 +134,7 @@ public sealed partial class LeNetModel : IClassifierModel, IDisposable
         if (!_disposed)
         {
             _disposed = true;
-            _network.Dispose();
+            TorchThread.Invoke(_network.Dispose);
         }
     }
 }

@@ -37,8 +37,8 @@ internal sealed class LeNetNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor x = F.max_pool2d(F.relu(_conv1.forward(input)), 2);
-        x = F.max_pool2d(F.relu(_conv2.forward(x)), 2);
+        Tensor x = F.max_pool2d(F.relu(Convolve(_conv1, input)), 2);
+        x = F.max_pool2d(F.relu(Convolve(_conv2, x)), 2);
         x = x.flatten(1);
         x = F.relu(_fc1.forward(x));
         if (_drop1 is not null)
@@ -54,6 +54,30 @@ internal sealed class LeNetNetwork : nn.Module<Tensor, Tensor>
 
         return _fc3.forward(x).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The convolution with its input channels zero-padded to a multiple of <see cref="ChannelBlock"/> (input and
+    /// weights alike, so the result is the same sum). libtorch 2.7's oneDNN CPU convolutions read memory they never
+    /// wrote when the input channel count is not a multiple of the 8 or 16 floats of its AVX2 / AVX-512 blocks (27
+    /// spectral channels here): in about one process in four, that memory held NaN and so did the output, which made
+    /// training "diverge" and maps disagree with the model (docs/cnn.md, "CPU convolutions"). The weights keep their
+    /// true shape, so model files are unchanged; the extra zero channels cost 5 / 27 more work in the first layer.
+    /// </summary>
+    private static Tensor Convolve(Conv2d conv, Tensor input)
+    {
+        long channels = input.shape[1];
+        long padding = (ChannelBlock - (channels % ChannelBlock)) % ChannelBlock;
+        if (padding == 0)
+        {
+            return conv.forward(input);
+        }
+
+        ReadOnlySpan<long> pad = [0, 0, 0, 0, 0, padding];
+        return F.conv2d(F.pad(input, pad), F.pad(conv.weight!, pad), conv.bias);
+    }
+
+    /// <summary>Input channels are padded to a multiple of this (the AVX-512 block of 16 floats, which also covers AVX2's 8).</summary>
+    internal const long ChannelBlock = 16;
 
     protected override void Dispose(bool disposing)
     {

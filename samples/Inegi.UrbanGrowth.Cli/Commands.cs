@@ -146,6 +146,60 @@ internal static partial class Commands
         return UrbanCli.Success;
     }
 
+    public static int Context(string mapPath, string gridPath, string? excludePath, double? maxRecallLoss, string output)
+    {
+        RequireFile(mapPath);
+        RequireFile(gridPath);
+        if (maxRecallLoss is { } loss && !(loss >= 0 && loss < 1))
+        {
+            throw new ArgumentException("--max-recall-loss must lie in [0, 1)");
+        }
+
+        IEnumerable<(int Row, int Column)>? excluded = null;
+        if (excludePath is not null)
+        {
+            RequireFile(excludePath);
+            int width;
+            using (GeoTiffReader reader = MapFiles.OpenMap(mapPath))
+            {
+                width = reader.Info.Width;
+            }
+
+            excluded = [.. TrainingSample.ReadCsv(excludePath, width).Select(c => (c.Row, c.Column))];
+        }
+
+        SpatialContextModel model = SpatialContextRefinement.Fit(mapPath, gridPath, excluded, new SpatialContextOptions { MaxRecallLoss = maxRecallLoss });
+        model.Save(output);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"context model fitted on {model.FittedCells:N0} labelled cells ({model.Prevalence:P2} urban): threshold {model.Threshold:F3}, urban recall {model.InputRecall:P2} -> {model.FittedRecall:P2}, urban precision {model.FittedPrecision:P2}; {output}"));
+        return UrbanCli.Success;
+    }
+
+    public static int Refine(string mapPath, string contextPath, string output, string? gridPath, string? json)
+    {
+        RequireFile(mapPath);
+        SpatialContextModel model = SpatialContextModel.Load(contextPath);
+        if (json is not null && gridPath is null)
+        {
+            throw new ArgumentException("--json needs --grid (the labels to compare with)");
+        }
+
+        RefinementSummary summary = SpatialContextRefinement.Apply(mapPath, model, output, gridPath);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.Classified:N0} classified cells: {summary.InputUrban:N0} urban before, {summary.Urban:N0} after (threshold {model.Threshold:F3}); map {output}"));
+        if (summary.Confusion is { } confusion)
+        {
+            var table = Reports.NationalTable(confusion);
+            Console.WriteLine(table.Text);
+            if (json is not null)
+            {
+                AtomicFile.WriteAllText(json, table.Json.ToJsonString(Indented) + "\n");
+            }
+        }
+
+        return UrbanCli.Success;
+    }
+
     public static int ValidationSample(string mapPath, string output, double targetSe, string? expectedUa, int minPerStratum, int seed)
     {
         RequireFile(mapPath);

@@ -50,6 +50,8 @@ internal static class UrbanCli
         root.Subcommands.Add(InspectCommand());
         root.Subcommands.Add(EvaluateCommand());
         root.Subcommands.Add(ClassifyCommand());
+        root.Subcommands.Add(ContextCommand());
+        root.Subcommands.Add(RefineCommand());
         root.Subcommands.Add(ChangeCommand());
         root.Subcommands.Add(SeriesCommand());
         root.Subcommands.Add(ValidationSampleCommand());
@@ -254,6 +256,30 @@ internal static class UrbanCli
         var png = Opt<string?>("--png", "Write quick-looks (first year urban, and the area chart next to it) here.");
         var cmd = new Command("series", "Urban time series: first year urban and urban area per year and zone.") { maps, years, output, zones, stats, consistent, png };
         cmd.SetAction(p => Commands.Series(p.GetValue(maps)!, ParseYears(p.GetValue(years)!), p.GetValue(output)!, p.GetValue(zones), p.GetValue(stats), p.GetValue(consistent), p.GetValue(png)));
+        return cmd;
+    }
+
+    private static Command ContextCommand()
+    {
+        var map = Opt<string>("--map", "The first-stage map ('urban classify') of the year the labels describe.", required: true);
+        var grid = Opt<string>("--grid", "The label grid of that year (0 non-urban, 1 urban, 255 unlabelled).", required: true);
+        var exclude = Opt<string?>("--exclude", "The training sample CSV ('urban sample'): its cells are left out of the fit.");
+        var maxRecallLoss = Opt<double?>("--max-recall-loss", "Maximise urban precision while keeping urban recall at most this far below the input map's (e.g. 0.05); default: maximise urban F1.");
+        var output = Opt<string>("--out", "The context model (JSON).", required: true);
+        var cmd = new Command("context", "Fit the spatial-context second stage (neighbourhood of each cell's probability) on a map and its labels.") { map, grid, exclude, maxRecallLoss, output };
+        cmd.SetAction(p => Commands.Context(p.GetValue(map)!, p.GetValue(grid)!, p.GetValue(exclude), p.GetValue(maxRecallLoss), p.GetValue(output)!));
+        return cmd;
+    }
+
+    private static Command RefineCommand()
+    {
+        var map = Opt<string>("--map", "A first-stage map of the same model ('urban classify'), any year.", required: true);
+        var context = Opt<string>("--context", "The context model of 'urban context'.", required: true);
+        var output = Opt<string>("--out", "The refined map (band 1 class, band 2 p(urban) in percent).", required: true);
+        var grid = Opt<string?>("--grid", "A label grid of the map's year: print the national table of the input and refined maps.");
+        var json = Opt<string?>("--json", "With --grid: write the refined map's national table as JSON here.");
+        var cmd = new Command("refine", "Rewrite a map with the spatial-context model: refined probabilities and classes.") { map, context, output, grid, json };
+        cmd.SetAction(p => Commands.Refine(p.GetValue(map)!, p.GetValue(context)!, p.GetValue(output)!, p.GetValue(grid), p.GetValue(json)));
         return cmd;
     }
 

@@ -54,6 +54,48 @@ public sealed class CliContractTests : IClassFixture<CliContractTests.Workspace>
     }
 
     [Fact]
+    public void ContextRefine_FitOnAMapAndItsLabels_RefinesMapsOfBothYears()
+    {
+        string context = _w.Dir.File("context.json");
+        // This small scene's sample took every urban cell of 2010: leaving them out leaves one class, a clear error.
+        AssertOneLineError(UrbanProcess.Run("context", "--map", _w.Map(2010), "--grid", _w.Grid(2010), "--exclude", _w.Dir.File("sample.csv"), "--out", context), 1, "labels_2010.tif", "training cells");
+        Assert.False(File.Exists(context));
+
+        // 2020's pixels were not trained on, so its map's probabilities are out of sample.
+        UrbanProcess.Result fit = UrbanProcess.Run("context", "--map", _w.Map(2020), "--grid", _w.Grid(2020), "--out", context);
+        Assert.True(fit.ExitCode == 0, fit.Stderr);
+        Assert.Contains("context model fitted on", fit.Stdout, StringComparison.Ordinal);
+        JsonNode model = JsonNode.Parse(File.ReadAllText(context))!;
+        Assert.Equal("inegi-urbangrowth-spatial-context", (string)model["format"]!);
+        Assert.Equal(6, model["weights"]!.AsArray().Count);
+        Assert.InRange((double)model["threshold"]!, 0.01, 0.99);
+
+        foreach (int y in new[] { 2010, 2020 })
+        {
+            string refined = _w.Dir.File($"refined_{y}.tif"), json = _w.Dir.File($"refined_{y}.json");
+            UrbanProcess.Result r = UrbanProcess.Run("refine", "--map", _w.Map(y), "--context", context, "--out", refined, "--grid", _w.Grid(y), "--json", json);
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            JsonNode info = JsonNode.Parse(Oracles.RunGdal("gdalinfo", "-json", refined))!;
+            Assert.Equal(48, (int)info["size"]![0]!);
+            Assert.Equal(2, info["bands"]!.AsArray().Count);
+            Assert.NotNull(JsonNode.Parse(File.ReadAllText(json))!["per_class"]!["urban"]!["f1"]);
+        }
+
+        double before = (double)JsonNode.Parse(File.ReadAllText(_w.Dir.File("national_2020.json")))!["per_class"]!["urban"]!["f1"]!;
+        double after = (double)JsonNode.Parse(File.ReadAllText(_w.Dir.File("refined_2020.json")))!["per_class"]!["urban"]!["f1"]!;
+        Assert.True(after >= before, $"urban F1 {before:F4} before, {after:F4} after");
+
+        // A model file of another kind: one line naming it, exit 1, no map left behind.
+        AssertOneLineError(UrbanProcess.Run("refine", "--map", _w.Map(2020), "--context", _w.Dir.File("model.ugm"), "--out", _w.Dir.File("bad.tif")), 1, "model.ugm");
+        Assert.False(File.Exists(_w.Dir.File("bad.tif")));
+        // A label grid of another size than the map.
+        string other = _w.Dir.File("other_grid.tif");
+        Oracles.RunGdal("gdal_translate", "-q", "-srcwin", "0", "0", "20", "20", _w.Grid(2010), other);
+        AssertOneLineError(UrbanProcess.Run("context", "--map", _w.Map(2010), "--grid", other, "--out", _w.Dir.File("bad.json")), 1, "other_grid.tif");
+        Assert.False(File.Exists(_w.Dir.File("bad.json")));
+    }
+
+    [Fact]
     public void SynthSampleFeaturesTrainClassify_ProduceTheContractFiles()
     {
         foreach (string f in new[] { "mosaic_2010.tif", "mosaic_2020.tif", "labels_2010.tif", "labels_2020.tif", "zones.tif" })

@@ -51,7 +51,7 @@ public sealed class DeterminismAndPersistenceTests
     {
         var (x, y) = Data();
         var model = new ExtraTreesLearner(new ExtraTreesOptions { TreeCount = 20, Seed = 9 }).Fit(x, y, TestContext.Current.CancellationToken);
-        var test = Oracle.Load("bin", 100).Rows(4000, 301); // not a multiple of the block or the 4-row interleave
+        var test = Oracle.Load("bin", 100).Rows(4000, 301); // not a multiple of the block or of the 16-row gathered walk
         float[] batch = model.PredictProbabilities(test);
         var rows = new float[batch.Length];
         model.PredictRows(test.Values, rows);

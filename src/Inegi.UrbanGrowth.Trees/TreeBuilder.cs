@@ -38,31 +38,15 @@ internal sealed class TrainingSet
 /// <c>DepthFirstTreeBuilder</c> do. All scratch is allocated once per builder and reused for every node and
 /// every tree the builder grows; a node allocates nothing.
 /// </summary>
-/// <remarks>
-/// Below <see cref="BlockSamples"/> samples, a node's subtree reads its feature values from a small block instead of
-/// the full columns: a feature is copied there (gathered through the samples' original indices) the first time the
-/// subtree draws it, and every later candidate evaluation of that feature in the subtree reads a few kilobytes that stay
-/// in the L1 cache instead of scattered lines of a column that does not fit in L2. Values and sample order are the same,
-/// so the tree is identical to the one grown from the full columns.
-/// </remarks>
 internal sealed class TreeBuilder : IDisposable
 {
     private const double Epsilon = 2.220446049250313e-16; // numpy float64 eps, sklearn's EPSILON
     private const float FeatureThreshold = 1e-7f;          // sklearn FEATURE_THRESHOLD (float32)
 
     private readonly TrainingSet _set;
-    /// <summary>Largest subtree whose feature values are gathered into <see cref="_block"/> (8 KB per feature).</summary>
-    internal const int BlockSamples = 2048;
-
     private readonly int[] _samples;
     private readonly int[] _ys;
-    private readonly float[] _block;
-    private readonly int[] _blockStamp;
-    private readonly int[] _blockOrigin;
-    private int _stamp;
-    private bool _inBlock;
-    private int _blockFloor;
-    private int _blockSize;
+
     private readonly float[] _xf;
     private readonly List<int[]> _featureLevels = [];
     private readonly int[] _nodeCounts;
@@ -84,9 +68,7 @@ internal sealed class TreeBuilder : IDisposable
         _set = set;
         _samples = ArrayPool<int>.Shared.Rent(set.SampleCount);
         _ys = ArrayPool<int>.Shared.Rent(set.SampleCount);
-        _block = ArrayPool<float>.Shared.Rent(set.FeatureCount * BlockSamples);
-        _blockStamp = new int[set.FeatureCount];
-        _blockOrigin = ArrayPool<int>.Shared.Rent(BlockSamples);
+
         _xf = ArrayPool<float>.Shared.Rent(set.SampleCount);
         _nodeCounts = new int[set.ClassCount];
         _leftCounts = new int[set.ClassCount];
@@ -107,8 +89,7 @@ internal sealed class TreeBuilder : IDisposable
     {
         ArrayPool<int>.Shared.Return(_samples);
         ArrayPool<int>.Shared.Return(_ys);
-        ArrayPool<float>.Shared.Return(_block);
-        ArrayPool<int>.Shared.Return(_blockOrigin);
+
         ArrayPool<float>.Shared.Return(_xf);
     }
 
@@ -129,7 +110,6 @@ internal sealed class TreeBuilder : IDisposable
             _ys[i] = set.Labels[i];
         }
 
-        _inBlock = false;
         _nodeCount = 1;
         _valueCount = 0;
         int top = 0;
@@ -143,10 +123,6 @@ internal sealed class TreeBuilder : IDisposable
         {
             top--;
             StackEntry e = _stack[top];
-            if (_inBlock && top < _blockFloor)
-            {
-                _inBlock = false;
-            }
 
             _stackCounts.AsSpan(top * k, k).CopyTo(_nodeCounts);
             int nNode = e.End - e.Start;
@@ -162,11 +138,6 @@ internal sealed class TreeBuilder : IDisposable
             int totalConstants = 0;
             if (!isLeaf)
             {
-                if (!_inBlock && nNode <= BlockSamples)
-                {
-                    EnterBlock(e.Start, nNode, top);
-                }
-
                 bestFeature = FindSplit(ref rng, e, out bestThreshold, out totalConstants);
             }
 
@@ -229,44 +200,12 @@ internal sealed class TreeBuilder : IDisposable
         };
     }
 
-    /// <summary>Switches the subtree rooted at the node on stack slot <paramref name="floor"/> to block reads: its samples get local numbers.</summary>
-    private void EnterBlock(int start, int count, int floor)
-    {
-        _inBlock = true;
-        _blockFloor = floor;
-        _blockSize = count;
-        _stamp++;
-        Span<int> samples = _samples.AsSpan(start, count);
-        samples.CopyTo(_blockOrigin);
-        for (int i = 0; i < samples.Length; i++)
-        {
-            samples[i] = i;
-        }
-    }
-
-    /// <summary>The values of <paramref name="feature"/> indexed by the current sample numbers (global, or local in a block).</summary>
+    /// <summary>The values of <paramref name="feature"/>, indexed by sample.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<float> Column(int feature)
     {
         int n = _set.SampleCount;
-        if (!_inBlock)
-        {
-            return _set.Columns.AsSpan(feature * n, n);
-        }
-
-        Span<float> block = _block.AsSpan(feature * BlockSamples, _blockSize);
-        if (_blockStamp[feature] != _stamp)
-        {
-            _blockStamp[feature] = _stamp;
-            ref float column = ref _set.Columns[feature * n];
-            ReadOnlySpan<int> origin = _blockOrigin.AsSpan(0, _blockSize);
-            for (int i = 0; i < origin.Length; i++)
-            {
-                block[i] = Unsafe.Add(ref column, origin[i]);
-            }
-        }
-
-        return block;
+        return _set.Columns.AsSpan(feature * n, n);
     }
 
     /// <summary>Weighted sample count and Gini impurity <c>1 - sum_k (w_k / W)^2</c> of class counts.</summary>

@@ -131,12 +131,7 @@ internal static partial class Commands
             $"{summary.Cells:N0} cells: {summary.Classified:N0} classified ({summary.Urban:N0} urban), {summary.Incomplete:N0} incomplete; {summary.Elapsed.TotalSeconds:F1} s, {summary.CellsPerSecond:N0} cells/s; map {output}"));
         if (summary.Confusion is { } confusion)
         {
-            var table = Reports.NationalTable(confusion);
-            Console.WriteLine(table.Text);
-            if (json is not null)
-            {
-                AtomicFile.WriteAllText(json, table.Json.ToJsonString(Indented) + "\n");
-            }
+            PrintNationalTable(confusion, json);
         }
         else if (json is not null)
         {
@@ -189,15 +184,26 @@ internal static partial class Commands
             $"{summary.Classified:N0} classified cells: {summary.InputUrban:N0} urban before, {summary.Urban:N0} after (threshold {model.Threshold:F3}); map {output}"));
         if (summary.Confusion is { } confusion)
         {
-            var table = Reports.NationalTable(confusion);
-            Console.WriteLine(table.Text);
-            if (json is not null)
+            if (confusion.Cast<long>().Sum() == 0)
             {
-                AtomicFile.WriteAllText(json, table.Json.ToJsonString(Indented) + "\n");
+                throw new DataFileException(gridPath!, "no classified cell of the map is labelled in the grid, so there is no national evaluation");
             }
+
+            PrintNationalTable(confusion, json);
         }
 
         return UrbanCli.Success;
+    }
+
+    /// <summary>Prints the pilot's national table of a [label, class] confusion and writes its JSON when asked.</summary>
+    private static void PrintNationalTable(long[,] confusion, string? json)
+    {
+        var table = Reports.NationalTable(confusion);
+        Console.WriteLine(table.Text);
+        if (json is not null)
+        {
+            AtomicFile.WriteAllText(json, table.Json.ToJsonString(Indented) + "\n");
+        }
     }
 
     public static int ValidationSample(string mapPath, string output, double targetSe, string? expectedUa, int minPerStratum, int seed)

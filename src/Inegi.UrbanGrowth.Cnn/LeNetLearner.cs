@@ -20,7 +20,7 @@ namespace Inegi.UrbanGrowth.Cnn;
 /// </para>
 /// <para>
 /// Reproducibility: libtorch's generator and thread count are process-wide, so fits in one process run one at a time
-/// (a lock). With <see cref="LeNetOptions.Threads"/> = 1 on CPU the same data, options and seed give bit-identical
+/// (they all run on one dedicated libtorch thread, in arrival order). With <see cref="LeNetOptions.Threads"/> = 1 on CPU the same data, options and seed give bit-identical
 /// weights and probabilities. See docs/cnn.md for more threads and CUDA.
 /// </para>
 /// </remarks>
@@ -76,38 +76,35 @@ public sealed class LeNetLearner : ILearner<LeNetModel>
     private LeNetModel FitOnTorchThread(FeatureMatrix features, byte[] labelArray, PatchPixelLayout layout, int classCount, float[] mean, float[] std,
         int[] train, int[] validation, Random random, CancellationToken cancellationToken)
     {
-        lock (TorchRuntime.FitGate)
+        torch.Device device = TorchRuntime.Resolve(Options.Device, nameof(Options.Device));
+        int previousThreads = torch.get_num_threads();
+        if (Options.Threads > 0)
         {
-            torch.Device device = TorchRuntime.Resolve(Options.Device, nameof(Options.Device));
-            int previousThreads = torch.get_num_threads();
-            if (Options.Threads > 0)
-            {
-                torch.set_num_threads(Options.Threads);
-            }
+            torch.set_num_threads(Options.Threads);
+        }
 
+        try
+        {
+            torch.manual_seed(Options.Seed);
+            var network = new LeNetNetwork(layout.ChannelCount, layout.PatchSize, classCount, Options);
             try
             {
-                torch.manual_seed(Options.Seed);
-                var network = new LeNetNetwork(layout.ChannelCount, layout.PatchSize, classCount, Options);
-                try
-                {
-                    network.to(device);
-                    LeNetTrainingSummary summary = Train(network, device, features, labelArray, layout, mean, std, train, validation, random, cancellationToken);
-                    network.eval();
-                    return new LeNetModel(network, device, layout, classCount, mean, std, Options, summary);
-                }
-                catch
-                {
-                    network.Dispose();
-                    throw;
-                }
+                network.to(device);
+                LeNetTrainingSummary summary = Train(network, device, features, labelArray, layout, mean, std, train, validation, random, cancellationToken);
+                network.eval();
+                return new LeNetModel(network, device, layout, classCount, mean, std, Options, summary);
             }
-            finally
+            catch
             {
-                if (Options.Threads > 0)
-                {
-                    torch.set_num_threads(previousThreads);
-                }
+                network.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            if (Options.Threads > 0)
+            {
+                torch.set_num_threads(previousThreads);
             }
         }
     }

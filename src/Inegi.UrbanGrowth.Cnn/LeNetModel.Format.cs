@@ -288,12 +288,8 @@ public sealed partial class LeNetModel
         return TorchThread.Invoke(() =>
         {
             torch.Device torchDevice = TorchRuntime.Resolve(deviceName, nameof(device));
-            LeNetNetwork network;
-            lock (TorchRuntime.FitGate)
-            {
-                // Building layers draws initial weights from the global generator: keep that away from a running fit.
-                network = new LeNetNetwork(channelCount, patchSize, classCount, options);
-            }
+            // On the libtorch thread, so drawing the layers' initial weights cannot interleave with a running fit.
+            var network = new LeNetNetwork(channelCount, patchSize, classCount, options);
 
             try
             {

@@ -3,15 +3,9 @@ using TorchSharp;
 
 namespace Inegi.UrbanGrowth.Cnn;
 
-/// <summary>Process-wide libtorch state (seed, thread count) and device names.</summary>
+/// <summary>Device names and their resolution to libtorch devices.</summary>
 internal static class TorchRuntime
 {
-    /// <summary>
-    /// Held for the whole of a fit: the libtorch generator and thread count are global, so two fits at once would
-    /// draw from each other's random stream and lose reproducibility.
-    /// </summary>
-    public static readonly Lock FitGate = new();
-
     /// <summary>Checks a device name ("cpu", "cuda", "cuda:N") without touching libtorch; returns the normalised name.</summary>
     public static string ParseDevice(string? device, string parameterName)
     {

@@ -77,13 +77,7 @@ public static class FeatureExtraction
                     }
                 }
 
-                Parallel.For(0, n, parallel, extractor.CreateScratch, (i, _, scratch) =>
-                {
-                    SampledCell cell = batchCells[i];
-                    complete[i] = cell.Row < grid.Height && cell.Column < grid.Width
-                        && GridClassifier.TryExtract(mosaic, grid, extractor, cell.Row, cell.Column, scratch, features.AsSpan(i * featureCount, featureCount));
-                    return scratch;
-                }, _ => { });
+                GridClassifier.ExtractCells(mosaic, grid, extractor, batchCells, n, features, complete, parallel);
 
                 for (int i = 0; i < n; i++)
                 {

@@ -240,6 +240,23 @@ public static class GridClassifier
         }, _ => { });
     }
 
+    /// <summary>
+    /// Computes the features of the first <paramref name="count"/> listed cells in parallel into consecutive rows of
+    /// <paramref name="destination"/>; <paramref name="complete"/> tells which lie on the grid with a full patch.
+    /// </summary>
+    internal static void ExtractCells(Mosaic mosaic, CellGrid grid, CellFeatureExtractor extractor, SampledCell[] cells, int count,
+        float[] destination, bool[] complete, ParallelOptions parallel)
+    {
+        int featureCount = extractor.FeatureCount;
+        Parallel.For(0, count, parallel, extractor.CreateScratch, (i, _, scratch) =>
+        {
+            SampledCell cell = cells[i];
+            complete[i] = cell.Row >= 0 && cell.Column >= 0 && cell.Row < grid.Height && cell.Column < grid.Width
+                && TryExtract(mosaic, grid, extractor, cell.Row, cell.Column, scratch, destination.AsSpan(i * featureCount, featureCount));
+            return scratch;
+        }, _ => { });
+    }
+
     /// <summary>Reads one cell's window and computes its features; false when the cell is incomplete.</summary>
     internal static bool TryExtract(Mosaic mosaic, CellGrid grid, CellFeatureExtractor extractor, int row, int col,
         CellFeatureExtractor.Scratch scratch, Span<float> destination)

@@ -96,13 +96,7 @@ public static class PatchTable
                         : new SampledCell(index, (int)(index / grid.Width), (int)(index % grid.Width), UrbanClass.Undefined);
                 }
 
-                Parallel.For(0, n, parallel, extractor.CreateScratch, (i, _, scratch) =>
-                {
-                    SampledCell cell = batchCells[i];
-                    complete[i] = cell.Row >= 0 && cell.Column >= 0 && cell.Row < grid.Height && cell.Column < grid.Width
-                        && GridClassifier.TryExtract(mosaic, grid, extractor, cell.Row, cell.Column, scratch, values.AsSpan(i * valueCount, valueCount));
-                    return scratch;
-                }, _ => { });
+                GridClassifier.ExtractCells(mosaic, grid, extractor, batchCells, n, values, complete, parallel);
 
                 for (int i = 0; i < n; i++)
                 {

@@ -7,7 +7,8 @@ namespace Inegi.UrbanGrowth.Trees;
 /// feature's minimum and maximum in the node, the largest Gini impurity decrease wins, trees grown until pure.
 /// </summary>
 /// <remarks>
-/// The training matrix is copied once to column-major float32. Trees are grown in parallel; tree t draws from
+/// The training matrix is copied once to column-major float32 and once as it is: large nodes read whole columns, which
+/// stream; small subtrees read their samples' rows, which stay in cache while the subtree grows. Trees are grown in parallel; tree t draws from
 /// its own xoshiro256** generator seeded by SplitMix64 from (<see cref="ExtraTreesOptions.Seed"/>, t), so the
 /// model (and its file, byte for byte) is the same for every <see cref="ExtraTreesOptions.MaxDegreeOfParallelism"/>.
 /// The random streams differ from sklearn's, so individual trees differ; accuracy and importances agree
@@ -26,6 +27,9 @@ public sealed class ExtraTreesLearner : ILearner<ExtraTreesModel>
 
     /// <summary>The settings.</summary>
     public ExtraTreesOptions Options { get; }
+
+    /// <summary>Where nodes switch from column reads to row reads; a tuning knob, not part of the model (tests pin it).</summary>
+    internal long RowMajorSubtreeBytes { get; init; } = 8L << 20;
 
     /// <summary>Fits a forest on labelled rows.</summary>
     /// <param name="features">Training rows; every value must be finite.</param>
@@ -74,6 +78,7 @@ public sealed class ExtraTreesLearner : ILearner<ExtraTreesModel>
         var set = new TrainingSet
         {
             Columns = columns,
+            Rows = features.Values.ToArray(),
             Labels = labels.ToArray(),
             SampleCount = n,
             FeatureCount = nf,
@@ -85,6 +90,7 @@ public sealed class ExtraTreesLearner : ILearner<ExtraTreesModel>
             MinSamplesSplit = Options.MinSamplesSplit,
             MinSamplesLeaf = Options.MinSamplesLeaf,
             Seed = Options.Seed,
+            RowMajorSubtreeBytes = RowMajorSubtreeBytes,
         };
 
         var trees = new FittedTree[Options.TreeCount];

@@ -16,10 +16,19 @@ internal sealed class FittedTree
     public required double[] Importance { get; init; }
 }
 
-/// <summary>The training data every tree reads: column-major float32 values and labels.</summary>
+/// <summary>
+/// The training data every tree reads: the float32 values twice, column-major and row-major, and labels.
+/// </summary>
+/// <remarks>
+/// A large node reads a few whole columns, which stream; a small node's samples are scattered, so each value it reads
+/// from a column costs a cache line of its own, fetched again for every candidate feature of every node below. Read
+/// from rows instead, a small subtree's samples occupy a bounded set of lines (its rows) that stay in cache while the
+/// subtree is grown: at 486 columns the rows of a 2,048-sample subtree are 4 MB, its column lines about 200 per sample.
+/// </remarks>
 internal sealed class TrainingSet
 {
     public required float[] Columns { get; init; }
+    public required float[] Rows { get; init; }
     public required byte[] Labels { get; init; }
     public required int SampleCount { get; init; }
     public required int FeatureCount { get; init; }
@@ -31,6 +40,13 @@ internal sealed class TrainingSet
     public required int MinSamplesSplit { get; init; }
     public required int MinSamplesLeaf { get; init; }
     public required int Seed { get; init; }
+
+    /// <summary>
+    /// A node whose samples' rows take at most this many bytes reads its values from <see cref="Rows"/>. Measured on
+    /// 40,000 x 486 (2 threads, model identical): columns only 6.9 s; rows below 2 MB 4.7 s, 8 MB 3.8 s,
+    /// 16 MB 3.8-3.9 s, 32 MB 4.1 s, everywhere 5.0 s.
+    /// </summary>
+    public required long RowMajorSubtreeBytes { get; init; }
 }
 
 /// <summary>
@@ -43,6 +59,7 @@ internal sealed class TreeBuilder : IDisposable
     private const double Epsilon = 2.220446049250313e-16; // numpy float64 eps, sklearn's EPSILON
     private const float FeatureThreshold = 1e-7f;          // sklearn FEATURE_THRESHOLD (float32)
 
+
     private readonly TrainingSet _set;
     private readonly int[] _samples;
     private readonly int[] _ys;
@@ -52,6 +69,7 @@ internal sealed class TreeBuilder : IDisposable
     private readonly int[] _nodeCounts;
     private readonly int[] _leftCounts;
     private readonly int[] _bestLeftCounts;
+    private readonly int _rowMajorNodeSize;
 
     private StackEntry[] _stack = new StackEntry[64];
     private int[] _stackCounts;
@@ -74,6 +92,11 @@ internal sealed class TreeBuilder : IDisposable
         _leftCounts = new int[set.ClassCount];
         _bestLeftCounts = new int[set.ClassCount];
         _stackCounts = new int[64 * set.ClassCount];
+
+        // The vector gather takes 32-bit element offsets: sample * feature count must fit.
+        _rowMajorNodeSize = (long)set.SampleCount * set.FeatureCount <= int.MaxValue
+            ? (int)Math.Min(int.MaxValue, set.RowMajorSubtreeBytes / (sizeof(float) * set.FeatureCount))
+            : 0;
     }
 
     private struct StackEntry
@@ -289,6 +312,8 @@ internal sealed class TreeBuilder : IDisposable
         Span<int> samples = _samples.AsSpan(e.Start, nNode);
         Span<int> ys = _ys.AsSpan(e.Start, nNode);
         Span<float> xf = _xf.AsSpan(0, nNode);
+        bool rowMajor = UseRows(nNode);
+        float min, max;
 
         while (fi > nTotal && (nVisited < maxFeatures || nVisited <= nFound + nDrawnConstants))
         {
@@ -303,7 +328,15 @@ internal sealed class TreeBuilder : IDisposable
 
             fj += nFound;
             int feature = feats[fj];
-            GatherMinMax(Column(feature), samples, xf, out float min, out float max);
+            if (rowMajor)
+            {
+                GatherMinMax(set.Rows.AsSpan(feature), nFeatures, samples, xf, out min, out max);
+            }
+            else
+            {
+                GatherMinMax(Column(feature), 1, samples, xf, out min, out max);
+            }
+
             if (max <= min + FeatureThreshold)
             {
                 (feats[fj], feats[nTotal]) = (feats[nTotal], feats[fj]);
@@ -360,9 +393,16 @@ internal sealed class TreeBuilder : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GatherMinMax(ReadOnlySpan<float> column, ReadOnlySpan<int> samples, Span<float> xf, out float min, out float max)
+    private bool UseRows(int nodeSize) => nodeSize <= _rowMajorNodeSize;
+
+    /// <summary>
+    /// Copies <c>values[sample * stride]</c> of the node's samples to <paramref name="xf"/> and returns their range:
+    /// stride 1 reads a column, stride = feature count reads the feature's position in every row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GatherMinMax(ReadOnlySpan<float> values, int stride, ReadOnlySpan<int> samples, Span<float> xf, out float min, out float max)
     {
-        ref float col = ref MemoryMarshal.GetReference(column);
+        ref float col = ref MemoryMarshal.GetReference(values);
         ref int s = ref MemoryMarshal.GetReference(samples);
         ref float dst = ref MemoryMarshal.GetReference(xf);
         float mn = float.PositiveInfinity, mx = float.NegativeInfinity;
@@ -377,10 +417,19 @@ internal sealed class TreeBuilder : IDisposable
                 {
                     Vector256<float> vmin = Vector256.Create(float.PositiveInfinity), vmax = Vector256.Create(float.NegativeInfinity);
                     Vector256<float> vmin2 = vmin, vmax2 = vmax;
+                    Vector256<int> vstride = Vector256.Create(stride);
                     for (; p <= len - (2 * Vector256<int>.Count); p += 2 * Vector256<int>.Count)
                     {
-                        Vector256<float> v0 = Avx2.GatherVector256(basePtr, Vector256.LoadUnsafe(ref s, (nuint)p), 4);
-                        Vector256<float> v1 = Avx2.GatherVector256(basePtr, Vector256.LoadUnsafe(ref s, (nuint)(p + Vector256<int>.Count)), 4);
+                        Vector256<int> i0 = Vector256.LoadUnsafe(ref s, (nuint)p);
+                        Vector256<int> i1 = Vector256.LoadUnsafe(ref s, (nuint)(p + Vector256<int>.Count));
+                        if (stride != 1)
+                        {
+                            i0 = Avx2.MultiplyLow(i0, vstride);
+                            i1 = Avx2.MultiplyLow(i1, vstride);
+                        }
+
+                        Vector256<float> v0 = Avx2.GatherVector256(basePtr, i0, 4);
+                        Vector256<float> v1 = Avx2.GatherVector256(basePtr, i1, 4);
                         v0.StoreUnsafe(ref dst, (nuint)p);
                         v1.StoreUnsafe(ref dst, (nuint)(p + Vector256<int>.Count));
                         vmin = Vector256.Min(vmin, v0);
@@ -402,8 +451,8 @@ internal sealed class TreeBuilder : IDisposable
 
         for (; p + 1 < len; p += 2)
         {
-            float v0 = Unsafe.Add(ref col, Unsafe.Add(ref s, p));
-            float v1 = Unsafe.Add(ref col, Unsafe.Add(ref s, p + 1));
+            float v0 = Unsafe.Add(ref col, Unsafe.Add(ref s, p) * stride);
+            float v1 = Unsafe.Add(ref col, Unsafe.Add(ref s, p + 1) * stride);
             Unsafe.Add(ref dst, p) = v0;
             Unsafe.Add(ref dst, p + 1) = v1;
             mn = MathF.Min(mn, v0);
@@ -414,7 +463,7 @@ internal sealed class TreeBuilder : IDisposable
 
         if (p < len)
         {
-            float v = Unsafe.Add(ref col, Unsafe.Add(ref s, p));
+            float v = Unsafe.Add(ref col, Unsafe.Add(ref s, p) * stride);
             Unsafe.Add(ref dst, p) = v;
             mn = MathF.Min(mn, v);
             mx = MathF.Max(mx, v);
@@ -477,18 +526,24 @@ internal sealed class TreeBuilder : IDisposable
     /// <summary>Moves the node's samples with <c>x &lt;= t</c> to the front (labels follow); returns the split position.</summary>
     private int Partition(int start, int end, int feature, float t)
     {
-        ReadOnlySpan<float> column = Column(feature);
+        return UseRows(end - start)
+            ? Partition(_set.Rows.AsSpan(feature), _set.FeatureCount, start, end, t)
+            : Partition(Column(feature), 1, start, end, t);
+    }
+
+    private int Partition(ReadOnlySpan<float> values, int stride, int start, int end, float t)
+    {
         int[] samples = _samples;
         int[] ys = _ys;
         int i = start, j = end - 1;
         while (true)
         {
-            while (i <= j && column[samples[i]] <= t)
+            while (i <= j && values[samples[i] * stride] <= t)
             {
                 i++;
             }
 
-            while (i <= j && !(column[samples[j]] <= t))
+            while (i <= j && !(values[samples[j] * stride] <= t))
             {
                 j--;
             }

@@ -38,6 +38,21 @@ public sealed class DeterminismAndPersistenceTests
     }
 
     [Fact]
+    public void Fit_ColumnReadsRowReadsOrMixed_IdenticalModelBytes()
+    {
+        // 4,000 x 100: the default budget reads rows from the root here; 16 KB switches at 40 samples, 400 KB at 1,024,
+        // 0 never: each mix must give the same forest, byte for byte.
+        var d = Oracle.Load("bin", 100);
+        var x = d.Rows(0, 4000);
+        var y = d.Labels(0, 4000);
+        byte[] Fit(long rowBytes) => Bytes(new ExtraTreesLearner(new ExtraTreesOptions { TreeCount = 8, Seed = 7 }) { RowMajorSubtreeBytes = rowBytes }.Fit(x, y, TestContext.Current.CancellationToken));
+        byte[] columnsOnly = Fit(0);
+        Assert.Equal(columnsOnly, Fit(16 << 10));
+        Assert.Equal(columnsOnly, Fit(400 << 10));
+        Assert.Equal(columnsOnly, Fit(long.MaxValue));
+    }
+
+    [Fact]
     public void Fit_DifferentSeeds_DifferentForests()
     {
         var (x, y) = Data();

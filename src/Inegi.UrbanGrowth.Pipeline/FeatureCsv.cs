@@ -12,159 +12,29 @@ public static class FeatureCsv
     /// <summary>The four identity columns that precede the features.</summary>
     public static IReadOnlyList<string> IdentityColumns { get; } = ["cell_id", "row", "col", "label"];
 
-    /// <summary>Reads a whole features CSV.</summary>
+    /// <summary>Reads a whole features CSV, parsing on every core.</summary>
     /// <param name="path">The CSV file.</param>
     /// <exception cref="DataFileException">The file is missing, empty, or malformed; the message names the file and line.</exception>
-    public static FeatureTable Read(string path)
+    public static FeatureTable Read(string path) => Read(path, -1);
+
+    /// <summary>Reads a whole features CSV; the table is the same for every thread count.</summary>
+    /// <param name="path">The CSV file (UTF-8, with or without a byte order mark; LF or CRLF line ends).</param>
+    /// <param name="maxDegreeOfParallelism">Threads that parse lines; -1 for all cores.</param>
+    /// <exception cref="DataFileException">The file is missing, empty, or malformed; the message names the file and the first bad line.</exception>
+    public static FeatureTable Read(string path, int maxDegreeOfParallelism)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 (all cores) or a positive thread count.");
+        }
+
         if (!File.Exists(path))
         {
             throw new DataFileException(path, "file not found");
         }
 
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        string? header = reader.ReadLine();
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            throw new DataFileException(path, "empty file: expected the header cell_id,row,col,label,<features>");
-        }
-
-        string[] columns = header.Split(',');
-        for (int i = 0; i < IdentityColumns.Count; i++)
-        {
-            if (columns.Length <= i || !string.Equals(columns[i].Trim(), IdentityColumns[i], StringComparison.Ordinal))
-            {
-                throw new DataFileException(path, $"line 1: expected column {i + 1} to be '{IdentityColumns[i]}' (header cell_id,row,col,label,<features>)");
-            }
-        }
-
-        if (columns.Length == IdentityColumns.Count)
-        {
-            throw new DataFileException(path, "line 1: no feature columns after cell_id,row,col,label");
-        }
-
-        FeatureSchema schema;
-        try
-        {
-            schema = new FeatureSchema(columns.Skip(IdentityColumns.Count).Select(c => c.Trim()));
-        }
-        catch (ArgumentException e)
-        {
-            throw new DataFileException(path, "line 1: " + e.Message, e);
-        }
-
-        int featureCount = schema.Count;
-        var ids = new List<long>();
-        var rows = new List<int>();
-        var cols = new List<int>();
-        var labels = new List<byte>();
-        var values = new List<float[]>();
-        const int ChunkRows = 1024;
-        float[] chunk = new float[ChunkRows * featureCount];
-        int inChunk = 0;
-        int lineNumber = 1;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
-        {
-            lineNumber++;
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            ReadOnlySpan<char> rest = line;
-            ids.Add(ParseLong(path, lineNumber, "cell_id", NextField(ref rest)));
-            rows.Add((int)ParseLong(path, lineNumber, "row", NextField(ref rest)));
-            cols.Add((int)ParseLong(path, lineNumber, "col", NextField(ref rest)));
-            ReadOnlySpan<char> labelText = NextField(ref rest).Trim();
-            if (labelText.IsEmpty)
-            {
-                labels.Add(UrbanClass.Undefined);
-            }
-            else if (byte.TryParse(labelText, NumberStyles.None, CultureInfo.InvariantCulture, out byte label) && label != UrbanClass.Undefined)
-            {
-                labels.Add(label);
-            }
-            else
-            {
-                throw new DataFileException(path, $"line {lineNumber}: label '{labelText}' is not 0, 1 or empty");
-            }
-
-            Span<float> destination = chunk.AsSpan(inChunk * featureCount, featureCount);
-            for (int f = 0; f < featureCount; f++)
-            {
-                if (rest.IsEmpty && f < featureCount)
-                {
-                    throw new DataFileException(path, $"line {lineNumber}: {f} feature values, expected {featureCount}");
-                }
-
-                ReadOnlySpan<char> field = NextField(ref rest);
-                if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float v))
-                {
-                    throw new DataFileException(path, $"line {lineNumber}: '{field}' in column '{schema.Names[f]}' is not a number");
-                }
-
-                if (!float.IsFinite(v))
-                {
-                    throw new DataFileException(path, $"line {lineNumber}: column '{schema.Names[f]}' is not finite ({field})");
-                }
-
-                destination[f] = v;
-            }
-
-            if (!rest.IsEmpty || line.EndsWith(','))
-            {
-                throw new DataFileException(path, $"line {lineNumber}: more than {featureCount} feature values");
-            }
-
-            if (++inChunk == ChunkRows)
-            {
-                values.Add(chunk);
-                chunk = new float[ChunkRows * featureCount];
-                inChunk = 0;
-            }
-        }
-
-        int n = ids.Count;
-        float[] all = new float[(long)n * featureCount];
-        int offset = 0;
-        foreach (float[] c in values)
-        {
-            c.CopyTo(all, offset);
-            offset += c.Length;
-        }
-
-        Array.Copy(chunk, 0, all, offset, inChunk * featureCount);
-        return new FeatureTable([.. ids], [.. rows], [.. cols], [.. labels], new FeatureMatrix(all, n, schema));
-    }
-
-    private static ReadOnlySpan<char> NextField(ref ReadOnlySpan<char> rest)
-    {
-        int comma = rest.IndexOf(',');
-        ReadOnlySpan<char> field;
-        if (comma < 0)
-        {
-            field = rest;
-            rest = [];
-        }
-        else
-        {
-            field = rest[..comma];
-            rest = rest[(comma + 1)..];
-        }
-
-        return field;
-    }
-
-    private static long ParseLong(string path, int line, string column, ReadOnlySpan<char> text)
-    {
-        if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) || v < 0)
-        {
-            throw new DataFileException(path, $"line {line}: {column} '{text}' is not a non-negative integer");
-        }
-
-        return v;
+        return FeatureCsvReader.Read(path, maxDegreeOfParallelism);
     }
 
     /// <summary>Writes a whole table atomically.</summary>

@@ -210,25 +210,23 @@ public sealed class UrbanModel
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var payload = new MemoryStream();
-        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        long classifierLength = HashedPayload.Measure(SaveClassifier);
+        void WritePayload(Stream payload)
         {
+            using var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true);
             w.Write(Settings.ToJson().ToJsonString());
-            using var blob = new MemoryStream();
-            if (Classifier is LeNetModel network)
+            if (Classifier is LeNetModel)
             {
                 w.Write(LeNetKind);
-                network.Save(blob);
             }
             else
             {
                 Selection.Write(w);
                 w.Write(ExtraTreesKind);
-                ((ExtraTreesModel)Classifier).Save(blob);
             }
 
-            w.Write(checked((int)blob.Length));
-            w.Write(blob.GetBuffer(), 0, (int)blob.Length);
+            w.Write(checked((int)classifierLength));
+            SaveClassifier(payload);
             w.Write(Threshold);
             w.Write(Classifier.ClassCount);
             foreach (double prior in ClassPriors)
@@ -241,13 +239,24 @@ public sealed class UrbanModel
             w.Write(TrainingRows);
         }
 
-        byte[] bytes = payload.ToArray();
+        long length = HashedPayload.Measure(WritePayload);
         using var header = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         header.Write(Magic);
         header.Write(ClassifierKind == LeNetKind ? FormatVersion : ExtraTreesFormatVersion);
-        header.Write((long)bytes.Length);
-        header.Write(bytes);
-        header.Write(SHA256.HashData(bytes));
+        header.Write(length);
+        header.Write(HashedPayload.WriteWithSha256(stream, WritePayload, length));
+    }
+
+    private void SaveClassifier(Stream destination)
+    {
+        if (Classifier is LeNetModel network)
+        {
+            network.Save(destination);
+        }
+        else
+        {
+            ((ExtraTreesModel)Classifier).Save(destination);
+        }
     }
 
     /// <summary>Reads a model file.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -44,15 +45,14 @@ public sealed partial class ExtraTreesModel
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        byte[] payload = WritePayload();
+        long length = HashedPayload.Measure(WritePayload);
         Span<byte> header = stackalloc byte[HeaderLength];
         Magic.CopyTo(header);
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
         BinaryPrimitives.WriteUInt32LittleEndian(header[12..], 0);
-        BinaryPrimitives.WriteInt64LittleEndian(header[16..], payload.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], length);
         stream.Write(header);
-        stream.Write(payload);
-        stream.Write(SHA256.HashData(payload));
+        stream.Write(HashedPayload.WriteWithSha256(stream, WritePayload, length));
     }
 
     /// <summary>Writes the model to a file atomically (temporary file in the same folder, then rename).</summary>
@@ -156,10 +156,9 @@ public sealed partial class ExtraTreesModel
         }
     }
 
-    private byte[] WritePayload()
+    private void WritePayload(Stream destination)
     {
-        using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        using (var w = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Schema.Count);
             foreach (string s in Schema.Names)
@@ -199,35 +198,54 @@ public sealed partial class ExtraTreesModel
             }
 
             w.Write(_roots.Length);
-            foreach (int r in _roots)
-            {
-                w.Write(r);
-            }
+            WriteArray(w, _roots);
 
             w.Write(_feature.Length);
-            foreach (int f in _feature)
-            {
-                w.Write(f);
-            }
+            WriteArray(w, _feature);
 
-            foreach (float t in _threshold)
-            {
-                w.Write(t);
-            }
+            WriteArray(w, _threshold);
 
-            foreach (int c in _child)
-            {
-                w.Write(c);
-            }
+            WriteArray(w, _child);
 
             w.Write(_values.Length);
-            foreach (float v in _values)
-            {
-                w.Write(v);
-            }
+            WriteArray(w, _values);
+        }
+    }
+
+    /// <summary>Writes 4-byte values little-endian in one block (the node arrays hold millions of them).</summary>
+    private static void WriteArray<T>(BinaryWriter w, T[] values)
+        where T : unmanaged
+    {
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        if (BitConverter.IsLittleEndian)
+        {
+            w.Write(bytes);
+            return;
         }
 
-        return ms.ToArray();
+        byte[] swapped = bytes.ToArray();
+        BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(swapped), MemoryMarshal.Cast<byte, int>(swapped.AsSpan()));
+        w.Write(swapped);
+    }
+
+    /// <summary>Reads what <see cref="WriteArray{T}"/> wrote; a short payload is an <see cref="EndOfStreamException"/>.</summary>
+    private static T[] ReadArray<T>(BinaryReader r, int count)
+        where T : unmanaged
+    {
+        var values = new T[count];
+        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        if (r.Read(bytes) != bytes.Length)
+        {
+            throw new EndOfStreamException($"the payload ends inside an array of {count} values");
+        }
+
+        if (!BitConverter.IsLittleEndian)
+        {
+            Span<int> words = MemoryMarshal.Cast<byte, int>(bytes);
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
+
+        return values;
     }
 
     private static ExtraTreesModel ReadPayload(byte[] buffer, int length)
@@ -305,37 +323,15 @@ public sealed partial class ExtraTreesModel
             throw new InvalidDataException($"{t} trees stored but the options say {treeCount}");
         }
 
-        var roots = new int[t];
-        for (int i = 0; i < t; i++)
-        {
-            roots[i] = r.ReadInt32();
-        }
+        int[] roots = ReadArray<int>(r, t);
 
         int n = Count(r.ReadInt32(), length, "node count");
-        var feature = new int[n];
-        var threshold = new float[n];
-        var child = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            feature[i] = r.ReadInt32();
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            threshold[i] = r.ReadSingle();
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            child[i] = r.ReadInt32();
-        }
+        int[] feature = ReadArray<int>(r, n);
+        float[] threshold = ReadArray<float>(r, n);
+        int[] child = ReadArray<int>(r, n);
 
         int v = Count(r.ReadInt32(), length, "value count");
-        var values = new float[v];
-        for (int i = 0; i < v; i++)
-        {
-            values[i] = r.ReadSingle();
-        }
+        float[] values = ReadArray<float>(r, v);
 
         if (ms.Position != length)
         {

@@ -51,6 +51,9 @@ public sealed class FeatureMatrix
     /// <summary>All values, row-major.</summary>
     public Span<float> Values => _values;
 
+    /// <summary>All values, row-major, as memory that can be held beyond a stack frame (across threads, in a field); no copy.</summary>
+    public Memory<float> ValuesMemory => _values;
+
     /// <summary>The values of one row.</summary>
     /// <param name="row">Row index.</param>
     public Span<float> Row(int row)

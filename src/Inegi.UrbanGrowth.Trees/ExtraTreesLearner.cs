@@ -7,9 +7,9 @@ namespace Inegi.UrbanGrowth.Trees;
 /// feature's minimum and maximum in the node, the largest Gini impurity decrease wins, trees grown until pure.
 /// </summary>
 /// <remarks>
-/// The training matrix is copied once to column-major float32 and once as it is: large nodes read whole columns, which
-/// stream; small subtrees read their samples' rows, which stay in cache while the subtree grows. Trees are grown in parallel; tree t draws from
-/// its own xoshiro256** generator seeded by SplitMix64 from (<see cref="ExtraTreesOptions.Seed"/>, t), so the
+/// The training matrix is copied once to column-major float32 and also read as it is (row-major, not copied: do not
+/// change it during the fit): large nodes read whole columns, which stream; small subtrees read their samples' rows,
+/// which stay in cache while the subtree grows. Trees are grown in parallel; tree t draws from its own xoshiro256** generator seeded by SplitMix64 from (<see cref="ExtraTreesOptions.Seed"/>, t), so the
 /// model (and its file, byte for byte) is the same for every <see cref="ExtraTreesOptions.MaxDegreeOfParallelism"/>.
 /// The random streams differ from sklearn's, so individual trees differ; accuracy and importances agree
 /// statistically (see docs/trees.md).
@@ -78,7 +78,7 @@ public sealed class ExtraTreesLearner : ILearner<ExtraTreesModel>
         var set = new TrainingSet
         {
             Columns = columns,
-            Rows = features.Values.ToArray(),
+            Rows = features.ValuesMemory,
             Labels = labels.ToArray(),
             SampleCount = n,
             FeatureCount = nf,

@@ -31,7 +31,7 @@ public sealed partial class ExtraTreesModel : IClassifierModel
     private readonly float[] _threshold;
     private readonly int[] _child;
     private readonly float[] _values;
-    private readonly PackedNode[] _packed;
+    private PackedNode[]? _packed;
     private readonly long[] _classCounts;
     private readonly double[] _classPriors;
     private readonly double[] _importances;
@@ -62,11 +62,24 @@ public sealed partial class ExtraTreesModel : IClassifierModel
         _threshold = threshold;
         _child = child;
         _values = values;
-        _packed = new PackedNode[feature.Length];
-        for (int i = 0; i < feature.Length; i++)
+    }
+
+    /// <summary>
+    /// The nodes interleaved for prediction, built on the first prediction: a model that is only fitted and saved
+    /// (urban train) never needs them, and they are as large as the forest.
+    /// </summary>
+    private PackedNode[] Packed => Volatile.Read(ref _packed) ?? PackNodes();
+
+    private PackedNode[] PackNodes()
+    {
+        var packed = new PackedNode[_feature.Length];
+        for (int i = 0; i < packed.Length; i++)
         {
-            _packed[i] = new PackedNode { Feature = feature[i], Threshold = threshold[i], Child = child[i] };
+            packed[i] = new PackedNode { Feature = _feature[i], Threshold = _threshold[i], Child = _child[i] };
         }
+
+        // Two first predictions may race: both build the same array, one is kept.
+        return Interlocked.CompareExchange(ref _packed, packed, null) ?? packed;
     }
 
     [StructLayout(LayoutKind.Sequential, Size = 16)]
@@ -256,7 +269,7 @@ public sealed partial class ExtraTreesModel : IClassifierModel
                 ReadOnlySpan<float> block = rows.Slice(r0 * nf, count * nf);
                 foreach (int root in _roots)
                 {
-                    if (Avx2.IsSupported && _packed.Length < (int.MaxValue / 4))
+                    if (Avx2.IsSupported && Packed.Length < (int.MaxValue / 4))
                     {
                         AccumulateTreeGathered(root, block, count, a);
                     }
@@ -291,7 +304,7 @@ public sealed partial class ExtraTreesModel : IClassifierModel
         int k = ClassCount;
         int nf = FeatureCount;
         int r = 0;
-        fixed (PackedNode* packed = _packed)
+        fixed (PackedNode* packed = Packed)
         fixed (float* x = block)
         {
             int* feature = (int*)packed;
@@ -352,7 +365,7 @@ public sealed partial class ExtraTreesModel : IClassifierModel
     {
         int k = ClassCount;
         int nf = FeatureCount;
-        ref PackedNode nodes = ref MemoryMarshal.GetArrayDataReference(_packed);
+        ref PackedNode nodes = ref MemoryMarshal.GetArrayDataReference(Packed);
         ref float values = ref MemoryMarshal.GetArrayDataReference(_values);
         ref float x = ref MemoryMarshal.GetReference(block);
         Span<int> lane = stackalloc int[Lanes];

@@ -28,7 +28,7 @@ internal sealed class FittedTree
 internal sealed class TrainingSet
 {
     public required float[] Columns { get; init; }
-    public required float[] Rows { get; init; }
+    public required ReadOnlyMemory<float> Rows { get; init; }
     public required byte[] Labels { get; init; }
     public required int SampleCount { get; init; }
     public required int FeatureCount { get; init; }
@@ -330,7 +330,7 @@ internal sealed class TreeBuilder : IDisposable
             int feature = feats[fj];
             if (rowMajor)
             {
-                GatherMinMax(set.Rows.AsSpan(feature), nFeatures, samples, xf, out min, out max);
+                GatherMinMax(set.Rows.Span[feature..], nFeatures, samples, xf, out min, out max);
             }
             else
             {
@@ -527,7 +527,7 @@ internal sealed class TreeBuilder : IDisposable
     private int Partition(int start, int end, int feature, float t)
     {
         return UseRows(end - start)
-            ? Partition(_set.Rows.AsSpan(feature), _set.FeatureCount, start, end, t)
+            ? Partition(_set.Rows.Span[feature..], _set.FeatureCount, start, end, t)
             : Partition(Column(feature), 1, start, end, t);
     }
 

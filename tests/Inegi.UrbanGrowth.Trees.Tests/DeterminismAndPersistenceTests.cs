@@ -66,7 +66,7 @@ public sealed class DeterminismAndPersistenceTests
     {
         var (x, y) = Data();
         var model = new ExtraTreesLearner(new ExtraTreesOptions { TreeCount = 20, Seed = 9 }).Fit(x, y, TestContext.Current.CancellationToken);
-        var test = Oracle.Load("bin", 100).Rows(4000, 301); // not a multiple of the block or of the 16-row gathered walk
+        var test = Oracle.Load("bin", 100).Rows(4000, 309); // 9 x 32 rows in the 32-row walk, 16 in the 16-row walk, 5 scalar
         float[] batch = model.PredictProbabilities(test);
         var rows = new float[batch.Length];
         model.PredictRows(test.Values, rows);

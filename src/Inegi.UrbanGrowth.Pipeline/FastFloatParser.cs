@@ -32,6 +32,7 @@ internal static class FastFloatParser
     }
 
     /// <summary>Parses <paramref name="text"/>; false when it is not a number (as the runtime's parser decides).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<byte> text, out float value)
     {
         if (TryParsePlain(text, out value))

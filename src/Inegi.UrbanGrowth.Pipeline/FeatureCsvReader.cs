@@ -199,6 +199,7 @@ internal static class FeatureCsvReader
     }
 
     /// <summary>Parses one line into row <paramref name="row"/> of the block; returns the problem, or null.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static string? ParseLine(ReadOnlySpan<byte> line, FeatureSchema schema, ParsedBlock block, int row)
     {
         ReadOnlySpan<byte> rest = line;

@@ -124,6 +124,7 @@ public sealed class ExtraTreesLearner : ILearner<ExtraTreesModel>
     }
 
     /// <summary>Row-major to column-major, in cache-sized blocks; rejects non-finite values.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static float[] ToColumnMajor(FeatureMatrix features)
     {
         int n = features.RowCount;

@@ -655,6 +655,7 @@ public sealed partial class ExtraTreesModel : IClassifierModel
     }
 
     /// <summary>Joins fitted trees into the flat arrays and averages their importances (sklearn's rule).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ExtraTreesModel FromTrees(FeatureSchema schema, int classCount, ExtraTreesOptions options, int resolvedMaxFeatures, long[] classCounts, double[] priors, FittedTree[] trees)
     {
         int nodes = 0, values = 0;

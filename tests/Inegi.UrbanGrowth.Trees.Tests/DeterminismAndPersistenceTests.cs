@@ -66,7 +66,7 @@ public sealed class DeterminismAndPersistenceTests
     {
         var (x, y) = Data();
         var model = new ExtraTreesLearner(new ExtraTreesOptions { TreeCount = 20, Seed = 9 }).Fit(x, y, TestContext.Current.CancellationToken);
-        var test = Oracle.Load("bin", 100).Rows(4000, 309); // 9 x 32 rows in the 32-row walk, 16 in the 16-row walk, 5 scalar
+        var test = Oracle.Load("bin", 100).Rows(4000, 309); // 9 x 32 rows in the 32-row walk over 8-byte nodes, 21 scalar
         float[] batch = model.PredictProbabilities(test);
         var rows = new float[batch.Length];
         model.PredictRows(test.Values, rows);
@@ -78,6 +78,39 @@ public sealed class DeterminismAndPersistenceTests
             Assert.Equal(batch[2 * i], one[0]);
             Assert.Equal(batch[(2 * i) + 1], one[1]);
         }
+    }
+
+    [Fact]
+    public void Predict_TooManyFeaturesForEightByteNodes_SixteenByteWalkAgreesWithPredictRow()
+    {
+        // 1,100 columns: the feature field of the 8-byte nodes (10 bits) cannot hold them, so batches take the 16-row
+        // walk over 16-byte nodes; it must give PredictRow's sums bit for bit.
+        const int Rows = 600, Columns = 1100;
+        var random = new Random(11);
+        var x = new FeatureMatrix(Rows, new FeatureSchema(Enumerable.Range(0, Columns).Select(i => $"c{i}")));
+        var y = new byte[Rows];
+        for (int r = 0; r < Rows; r++)
+        {
+            Span<float> row = x.Row(r);
+            for (int c = 0; c < Columns; c++)
+            {
+                row[c] = (float)random.NextDouble();
+            }
+
+            y[r] = (byte)(row[3] + row[1050] + (0.3 * random.NextDouble()) > 1.15 ? 1 : 0);
+        }
+
+        var model = new ExtraTreesLearner(new ExtraTreesOptions { TreeCount = 12, Seed = 4 }).Fit(x, y, TestContext.Current.CancellationToken);
+        float[] batch = model.PredictProbabilities(x);
+        var one = new float[2];
+        for (int i = 0; i < Rows; i++)
+        {
+            model.PredictRow(x.Row(i), one);
+            Assert.Equal(batch[2 * i], one[0]);
+            Assert.Equal(batch[(2 * i) + 1], one[1]);
+        }
+
+        Assert.True(model.FeatureImportances[3] > 5.0 / Columns && model.FeatureImportances[1050] > 5.0 / Columns, "the two informative columns matter");
     }
 
     [Fact]

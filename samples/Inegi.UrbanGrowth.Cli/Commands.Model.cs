@@ -85,7 +85,7 @@ internal static partial class Commands
             return (content.Table, content.Settings);
         }
 
-        return (FeatureCsv.Read(path), FeatureExtractionSettings.ReadSidecarOrDefault(path));
+        return (FeatureCsv.Read(path, options.MaxDegreeOfParallelism), FeatureExtractionSettings.ReadSidecarOrDefault(path));
     }
 
     private static double? ParsePrevalence(string? text)

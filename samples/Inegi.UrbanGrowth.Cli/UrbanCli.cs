@@ -66,6 +66,19 @@ internal static class UrbanCli
     private static Option<T> Opt<T>(string name, string description, T defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
 
+    private static Option<int> ThreadsOpt(string description)
+    {
+        Option<int> option = Opt("--threads", description, -1);
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is 0 or < -1)
+            {
+                result.AddError("--threads must be -1 (all cores) or a positive number of threads");
+            }
+        });
+        return option;
+    }
+
     private static Command SynthCommand()
     {
         var outDir = Opt<string>("--out", "Output folder (mosaic_Y.tif, labels_Y.tif, zones.tif per SPEC 8).", required: true);
@@ -112,7 +125,7 @@ internal static class UrbanCli
         var scale = Opt("--scale", "Reflectance = DN * scale + offset.", 0.0001f);
         var offset = Opt("--offset", "Reflectance offset.", 0f);
         var tc = Opt("--tasseled-cap", "Tasseled-cap coefficients: tm (Crist 1985), etm (Huang 2002) or oli (Baig 2014).", "tm");
-        var threads = Opt("--threads", "Worker threads (-1: all cores).", -1);
+        var threads = ThreadsOpt("Worker threads (-1: all cores).");
         var cmd = new Command("features", "Compute the 486 patch features of cells and write them as CSV.") { mosaic, bands, grid, cells, output, scale, offset, tc, threads };
         cmd.SetAction(p => Commands.Features(p.GetValue(mosaic)!, p.GetValue(bands), p.GetValue(grid)!, p.GetValue(cells), p.GetValue(output)!,
             p.GetValue(scale), p.GetValue(offset), p.GetValue(tc)!, p.GetValue(threads)));
@@ -129,7 +142,7 @@ internal static class UrbanCli
         var scale = Opt("--scale", "Reflectance = DN * scale + offset.", 0.0001f);
         var offset = Opt("--offset", "Reflectance offset.", 0f);
         var tc = Opt("--tasseled-cap", "Tasseled-cap coefficients: tm (Crist 1985), etm (Huang 2002) or oli (Baig 2014).", "tm");
-        var threads = Opt("--threads", "Worker threads (-1: all cores).", -1);
+        var threads = ThreadsOpt("Worker threads (-1: all cores).");
         var cmd = new Command("patches", "Compute the patch pixels of sampled cells (27 channel planes of 33 x 33) for 'train/evaluate --model lenet'.") { mosaic, bands, grid, cells, output, scale, offset, tc, threads };
         cmd.SetAction(p => Commands.Patches(p.GetValue(mosaic)!, p.GetValue(bands), p.GetValue(grid)!, p.GetValue(cells)!, p.GetValue(output)!,
             p.GetValue(scale), p.GetValue(offset), p.GetValue(tc)!, p.GetValue(threads)));
@@ -177,7 +190,7 @@ internal static class UrbanCli
         var output = Opt<string>("--out", "The model file.", required: true);
         var trees = Opt("--trees", "Number of trees.", 100);
         var seed = Opt("--seed", "Random seed.", 42);
-        var threads = Opt("--threads", "Worker threads (-1: all cores; the model does not depend on it).", -1);
+        var threads = ThreadsOpt("Worker threads (-1: all cores; the model does not depend on it).");
         var prevalence = Opt<string?>("--prevalence", "Population share of urban cells for prior correction: a number, or a labelled grid GeoTIFF to count it from. Omit to keep the sample's balance (the pilot's recipe).");
         var calibrationFolds = Opt("--calibration-folds", "Folds of the out-of-fold run that picks the decision threshold (urban F1 at the population prevalence); 0 keeps 0.5.", 5);
         var maxRecallLoss = Opt<double?>("--max-recall-loss", "With --prevalence: maximise urban precision while keeping urban recall at most this far below the pilot recipe's (e.g. 0.05); default: maximise urban F1.");
@@ -205,7 +218,7 @@ internal static class UrbanCli
         var json = Opt<string?>("--json", "Write the report as JSON here.");
         var trees = Opt("--trees", "Number of trees.", 100);
         var block = Opt("--block-cells", "Also run spatial cross-validation with square blocks of this many cells (50 = 50 km); 0 to skip.", 50);
-        var threads = Opt("--threads", "Worker threads (-1: all cores).", -1);
+        var threads = ThreadsOpt("Worker threads (-1: all cores).");
         var kind = ModelKindOption();
         var lenet = LeNetOptions();
         var cmd = new Command("evaluate", "Stratified k-fold cross-validation (and spatial block folds), printed like the pilot's table.") { features, kind, folds, seed, json, trees, block, threads };
@@ -223,7 +236,7 @@ internal static class UrbanCli
         var output = Opt<string>("--out", "The map GeoTIFF (band 1 class, band 2 p(urban) %).", required: true);
         var threshold = Opt<float?>("--threshold", "Decision threshold on p(urban) (the model's when omitted).");
         var json = Opt<string?>("--json", "Write the national evaluation as JSON here (needs labels in the grid).");
-        var threads = Opt("--threads", "Worker threads (-1: all cores).", -1);
+        var threads = ThreadsOpt("Worker threads (-1: all cores).");
         var scale = Opt<float?>("--scale", "This mosaic's reflectance scale, when its sensor differs from the training mosaic's (docs/growth.md: mixing sensors).");
         var offset = Opt<float?>("--offset", "This mosaic's reflectance offset (with --scale).");
         var tc = Opt<string?>("--tasseled-cap", "This mosaic's tasseled-cap set: tm, etm or oli (with --scale).");

@@ -224,6 +224,8 @@ public sealed class CliContractTests : IClassFixture<CliContractTests.Workspace>
         AssertOneLineError(UrbanProcess.Run("frobnicate"), 2);
         AssertOneLineError(UrbanProcess.Run("synth", "--out", _w.Dir.File("x"), "--cells-x", "many"), 2, "many");
         AssertOneLineError(UrbanProcess.Run("classify", "--mosaic", _w.Mosaic(2010), "--grid", _w.Grid(2010), "--model", _w.Dir.File("model.ugm"), "--out", _w.Dir.File("t.tif"), "--threshold", "1.5"), 2, "--threshold");
+        AssertOneLineError(UrbanProcess.Run("train", "--features", _w.Dir.File("features.csv"), "--out", _w.Dir.File("t.ugm"), "--threads", "0"), 2, "--threads");
+        Assert.False(File.Exists(_w.Dir.File("t.ugm")));
     }
 
     [Fact]

@@ -59,6 +59,20 @@ public sealed class BehaviourTests
     }
 
     [Fact]
+    public void Fit_SeveralNonFiniteValues_NamesTheFirstInRowOrder()
+    {
+        // 150 columns span three of the column-major copy's 64-column blocks.
+        var x = new FeatureMatrix(200, new FeatureSchema(Enumerable.Range(0, 150).Select(i => $"c{i}")));
+        x.Values.Fill(0.5f);
+        x[150, 10] = float.PositiveInfinity;
+        x[20, 140] = float.NaN;
+        x[20, 141] = float.NegativeInfinity;
+        var y = Enumerable.Range(0, 200).Select(i => (byte)(i % 2)).ToArray();
+        var e = Assert.Throws<ArgumentException>(() => new ExtraTreesLearner(new ExtraTreesOptions { TreeCount = 2 }).FitCt(x, y));
+        Assert.Contains("'c140' (column 140) of row 20 is NaN", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Predict_OtherSchema_ArgumentError()
     {
         var model = new ExtraTreesLearner(new ExtraTreesOptions { TreeCount = 2 }).FitCt(Matrix(new float[,] { { 1, 2 }, { 3, 4 } }), [0, 1]);

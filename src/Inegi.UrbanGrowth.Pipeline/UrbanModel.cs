@@ -211,7 +211,7 @@ public sealed class UrbanModel
     {
         ArgumentNullException.ThrowIfNull(stream);
         long classifierLength = HashedPayload.Measure(SaveClassifier);
-        void WritePayload(Stream payload)
+        void WritePrefix(Stream payload)
         {
             using var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true);
             w.Write(Settings.ToJson().ToJsonString());
@@ -226,7 +226,11 @@ public sealed class UrbanModel
             }
 
             w.Write(checked((int)classifierLength));
-            SaveClassifier(payload);
+        }
+
+        void WriteSuffix(Stream payload)
+        {
+            using var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true);
             w.Write(Threshold);
             w.Write(Classifier.ClassCount);
             foreach (double prior in ClassPriors)
@@ -239,12 +243,21 @@ public sealed class UrbanModel
             w.Write(TrainingRows);
         }
 
-        long length = HashedPayload.Measure(WritePayload);
+        // The classifier (tens of MB for a forest) is measured once, not once more inside the whole payload.
+        long length = HashedPayload.Measure(WritePrefix) + classifierLength + HashedPayload.Measure(WriteSuffix);
         using var header = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         header.Write(Magic);
         header.Write(ClassifierKind == LeNetKind ? FormatVersion : ExtraTreesFormatVersion);
         header.Write(length);
-        header.Write(HashedPayload.WriteWithSha256(stream, WritePayload, length));
+        header.Write(HashedPayload.WriteWithSha256(
+            stream,
+            payload =>
+            {
+                WritePrefix(payload);
+                SaveClassifier(payload);
+                WriteSuffix(payload);
+            },
+            length));
     }
 
     private void SaveClassifier(Stream destination)

@@ -13,8 +13,8 @@ namespace Inegi.UrbanGrowth.Trees;
 /// Trees are stored as flat struct-of-arrays over all nodes of all trees: <c>feature</c> (-1 for a leaf),
 /// <c>threshold</c> (float32; a row goes left when <c>x &lt;= threshold</c>), <c>child</c> (for a split node the
 /// index of its left child, the right child is always <c>child + 1</c>; for a leaf the offset of its
-/// <see cref="ClassCount"/> class fractions in the value array), and the root node of each tree. For prediction
-/// the three node arrays are also packed into one 16-byte record per node so that one cache line serves a step.
+/// <see cref="ClassCount"/> class fractions in the value array), and the root node of each tree. The first prediction
+/// repacks them into 8 bytes a node (16 when the forest has 1,023 or more features) for the vector walk (docs/trees.md).
 /// A value that is NaN goes left at every node (it is not greater than the threshold).
 /// Instances are immutable and thread-safe.
 /// </remarks>
@@ -23,7 +23,7 @@ public sealed partial class ExtraTreesModel : IClassifierModel
     /// <summary>Rows handed to one worker at a time when predicting in parallel.</summary>
     private const int ParallelRows = 16384;
 
-    /// <summary>Bytes of row data per block: a tree's nodes (about 270 KB for 17,000 nodes) are fetched once per block, so larger blocks amortise them over more rows, until the block itself falls out of the cache (1,000,000 x 100 rows, 2 threads: 256 KB 11-14 s, 1 MB 8-9 s, 2-4 MB 5.9-6.8 s, 6.5 MB 7-13 s; docs/benchmarks.md).</summary>
+    /// <summary>Bytes of row data per block: a tree's nodes (about 140 KB for 17,000 nodes of 8 bytes) are fetched once per block, so larger blocks amortise them over more rows, until the block itself falls out of the cache (1,000,000 x 100 rows, 2 threads, 8-byte nodes: 1 MB 5.7 s, 2 MB 3.9-4.6 s, 4 MB 3.1-3.7 s, 6.5 MB 4.0 s; docs/trees.md).</summary>
     private const int BlockBytes = 4 * 1024 * 1024;
 
     private readonly int[] _roots;
@@ -62,6 +62,7 @@ public sealed partial class ExtraTreesModel : IClassifierModel
         _threshold = threshold;
         _child = child;
         _values = values;
+        _compact = new Lazy<CompactForest?>(BuildCompact, LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary>
@@ -315,22 +316,9 @@ public sealed partial class ExtraTreesModel : IClassifierModel
     private const int CompactLeaf = (1 << CompactFeatureBits) - 1;
     private const int CompactChildLimit = 1 << (32 - CompactFeatureBits);
 
-    private CompactForest? _compact;
-    private bool _compactBuilt;
+    private readonly Lazy<CompactForest?> _compact;
 
-    private CompactForest? Compact
-    {
-        get
-        {
-            if (!Volatile.Read(ref _compactBuilt))
-            {
-                Interlocked.CompareExchange(ref _compact, BuildCompact(), null);
-                Volatile.Write(ref _compactBuilt, true);
-            }
-
-            return _compact;
-        }
-    }
+    private CompactForest? Compact => _compact.Value;
 
     private CompactForest? BuildCompact()
     {
@@ -467,7 +455,8 @@ public sealed partial class ExtraTreesModel : IClassifierModel
     }
 
     /// <summary>
-    /// The same walk as <see cref="AccumulateTree"/>, 16 rows at a time in two AVX2 vectors: each step gathers the
+    /// The vector walk for forests the 8-byte nodes cannot hold (<see cref="CompactForest"/>): the same walk as
+    /// <see cref="AccumulateTree"/>, 16 rows at a time in two AVX2 vectors: each step gathers the
     /// current nodes' feature, threshold and child and the rows' values, so the memory latencies of 16 walks overlap.
     /// The comparison is the scalar one (<c>x &gt; threshold</c> goes right, NaN goes left), so leaves and sums are
     /// identical. Leaves keep their node (a leaf's feature is -1; the value gathered for it reads feature 0, unused).

@@ -106,9 +106,14 @@ internal static partial class Commands
     }
 
     public static int Classify(string[] mosaicPaths, string? bands, string gridPath, string modelPath, string output, float? threshold, string? json, int threads,
-        float? scale = null, float? offset = null, string? tasseledCap = null)
+        float? scale = null, float? offset = null, string? tasseledCap = null, string? excludePath = null)
     {
         RequireFile(gridPath);
+        if (excludePath is not null)
+        {
+            RequireFile(excludePath);
+        }
+
         if (threshold is { } t && !(t >= 0 && t <= 1))
         {
             throw new ArgumentException("--threshold must lie between 0 and 1");
@@ -125,10 +130,16 @@ internal static partial class Commands
 
         using Mosaic mosaic = OpenMosaic(mosaicPaths, bands);
         using CellGrid grid = CellGrid.Open(gridPath, mosaic);
+        (int Row, int Column)[]? excluded = excludePath is null ? null : [.. ExcludedCells(excludePath, grid)];
         ClassificationSummary summary = GridClassifier.Classify(mosaic, grid, model, output,
-            new ClassificationOptions { Threshold = threshold, MaxDegreeOfParallelism = threads, Sensor = sensor }, new ConsoleProgress());
+            new ClassificationOptions { Threshold = threshold, MaxDegreeOfParallelism = threads, Sensor = sensor, ExcludedFromConfusion = excluded }, new ConsoleProgress());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{summary.Cells:N0} cells: {summary.Classified:N0} classified ({summary.Urban:N0} urban), {summary.Incomplete:N0} incomplete; {summary.Elapsed.TotalSeconds:F1} s, {summary.CellsPerSecond:N0} cells/s; map {output}"));
+        if (excluded is not null)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{summary.LabelledExcluded:N0} labelled cells of {excludePath} left out of the national table"));
+        }
+
         if (summary.Confusion is { } confusion)
         {
             PrintNationalTable(confusion, json);
@@ -139,6 +150,21 @@ internal static partial class Commands
         }
 
         return UrbanCli.Success;
+    }
+
+    /// <summary>The cells of a cells CSV, each checked against the grid's extent (one-line error naming the file).</summary>
+    private static IEnumerable<(int Row, int Column)> ExcludedCells(string path, CellGrid grid)
+    {
+        foreach (SampledCell cell in TrainingSample.ReadCsv(path, grid.Width))
+        {
+            if (cell.Row < 0 || cell.Row >= grid.Height || cell.Column < 0 || cell.Column >= grid.Width)
+            {
+                throw new DataFileException(path, string.Create(CultureInfo.InvariantCulture,
+                    $"cell {cell.CellId} (row {cell.Row}, column {cell.Column}) lies outside the {grid.Width} x {grid.Height} grid"));
+            }
+
+            yield return (cell.Row, cell.Column);
+        }
     }
 
     public static int Context(string mapPath, string gridPath, string? excludePath, double? maxRecallLoss, string output)

@@ -240,8 +240,9 @@ internal static class UrbanCli
         var scale = Opt<float?>("--scale", "This mosaic's reflectance scale, when its sensor differs from the training mosaic's (docs/growth.md: mixing sensors).");
         var offset = Opt<float?>("--offset", "This mosaic's reflectance offset (with --scale).");
         var tc = Opt<string?>("--tasseled-cap", "This mosaic's tasseled-cap set: tm, etm or oli (with --scale).");
-        var cmd = new Command("classify", "Classify every cell of a grid, streaming the mosaic in rows of cells.") { mosaic, bands, grid, model, output, threshold, json, threads, scale, offset, tc };
-        cmd.SetAction(p => Commands.Classify(p.GetValue(mosaic)!, p.GetValue(bands), p.GetValue(grid)!, p.GetValue(model)!, p.GetValue(output)!, p.GetValue(threshold), p.GetValue(json), p.GetValue(threads), p.GetValue(scale), p.GetValue(offset), p.GetValue(tc)));
+        var exclude = Opt<string?>("--exclude", "A cells CSV ('urban sample', e.g. the training sample): its cells are mapped but left out of the national table.");
+        var cmd = new Command("classify", "Classify every cell of a grid, streaming the mosaic in rows of cells.") { mosaic, bands, grid, model, output, threshold, json, threads, scale, offset, tc, exclude };
+        cmd.SetAction(p => Commands.Classify(p.GetValue(mosaic)!, p.GetValue(bands), p.GetValue(grid)!, p.GetValue(model)!, p.GetValue(output)!, p.GetValue(threshold), p.GetValue(json), p.GetValue(threads), p.GetValue(scale), p.GetValue(offset), p.GetValue(tc), p.GetValue(exclude)));
         return cmd;
     }
 

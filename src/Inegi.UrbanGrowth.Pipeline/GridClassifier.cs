@@ -30,6 +30,13 @@ public sealed record ClassificationOptions
     /// </summary>
     /// <remarks>Band order is a property of the mosaic file (<c>MosaicOptions.BandOrder</c>), not of the model.</remarks>
     public SensorSettings? Sensor { get; init; }
+
+    /// <summary>
+    /// Cells (row, column of the grid) left out of <see cref="ClassificationSummary.Confusion"/> but still mapped:
+    /// typically the training sample. A fully grown forest predicts the cells it was fitted on almost perfectly, so
+    /// counting them flatters the national figures (docs/accuracy.md). Null or empty: every labelled cell counts.
+    /// </summary>
+    public IReadOnlyCollection<(int Row, int Column)>? ExcludedFromConfusion { get; init; }
 }
 
 /// <summary>How the digital numbers of one mosaic become reflectance, and which tasseled-cap table suits its sensor.</summary>
@@ -76,6 +83,12 @@ public sealed class ClassificationSummary
 
     /// <summary>Labelled cells that could not be classified (incomplete), left out of <see cref="Confusion"/>.</summary>
     public long LabelledIncomplete { get; init; }
+
+    /// <summary>
+    /// Labelled, classified cells left out of <see cref="Confusion"/> because they are in
+    /// <see cref="ClassificationOptions.ExcludedFromConfusion"/>.
+    /// </summary>
+    public long LabelledExcluded { get; init; }
 
     /// <summary>The threshold used.</summary>
     public float Threshold { get; init; }
@@ -124,7 +137,8 @@ public static class GridClassifier
         };
 
         var stopwatch = Stopwatch.StartNew();
-        long classified = 0, incomplete = 0, urban = 0, labelledIncomplete = 0;
+        long classified = 0, incomplete = 0, urban = 0, labelledIncomplete = 0, labelledExcluded = 0;
+        HashSet<long> excluded = ExcludedCells(options.ExcludedFromConfusion, width, height);
         long[,] confusion = new long[2, 2];
         bool anyLabel = false;
         int rowsPerBatch = Math.Max(1, options.RowsPerBatch);
@@ -198,7 +212,14 @@ public static class GridClassifier
                     if (label <= UrbanClass.Urban)
                     {
                         anyLabel = true;
-                        confusion[label, mapped]++;
+                        if (excluded.Count > 0 && excluded.Contains(((long)(firstRow + r) * width) + c))
+                        {
+                            labelledExcluded++;
+                        }
+                        else
+                        {
+                            confusion[label, mapped]++;
+                        }
                     }
                 }
 
@@ -218,8 +239,31 @@ public static class GridClassifier
             Elapsed = stopwatch.Elapsed,
             Confusion = anyLabel ? confusion : null,
             LabelledIncomplete = labelledIncomplete,
+            LabelledExcluded = labelledExcluded,
             Threshold = threshold,
         };
+    }
+
+    private static HashSet<long> ExcludedCells(IReadOnlyCollection<(int Row, int Column)>? cells, int width, int height)
+    {
+        var set = new HashSet<long>();
+        if (cells is null)
+        {
+            return set;
+        }
+
+        foreach ((int row, int column) in cells)
+        {
+            if (row < 0 || row >= height || column < 0 || column >= width)
+            {
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The excluded cell (row {row}, column {column}) lies outside the {width} x {height} grid."), nameof(cells));
+            }
+
+            set.Add(((long)row * width) + column);
+        }
+
+        return set;
     }
 
     /// <summary>

@@ -54,6 +54,32 @@ public sealed class CliContractTests : IClassFixture<CliContractTests.Workspace>
     }
 
     [Fact]
+    public void Classify_Exclude_LeavesTheSampleOutOfTheNationalTable()
+    {
+        string json = _w.Dir.File("national_held.json");
+        UrbanProcess.Result r = UrbanProcess.Run("classify", "--mosaic", _w.Mosaic(2010), "--grid", _w.Grid(2010), "--model", _w.Dir.File("model.ugm"),
+            "--out", _w.Dir.File("map_held.tif"), "--json", json, "--exclude", _w.Dir.File("sample.csv"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        int sampled = File.ReadAllLines(_w.Dir.File("sample.csv")).Length - 1;
+        Assert.Contains($"{sampled:N0} labelled cells of ", r.Stdout, StringComparison.Ordinal);
+        static long Support(string path)
+        {
+            JsonNode perClass = JsonNode.Parse(File.ReadAllText(path))!["per_class"]!;
+            return (long)perClass["urban"]!["support"]! + (long)perClass["non_urban"]!["support"]!;
+        }
+
+        Assert.Equal(Support(_w.Dir.File("national_2010.json")) - sampled, Support(json));
+        Assert.Equal(File.ReadAllBytes(_w.Map(2010)), File.ReadAllBytes(_w.Dir.File("map_held.tif")));
+
+        string outside = _w.Dir.File("outside.csv");
+        File.WriteAllText(outside, "cell_id,row,col,label\n1728,36,0,0\n");
+        string never = _w.Dir.File("never_held.tif");
+        AssertOneLineError(UrbanProcess.Run("classify", "--mosaic", _w.Mosaic(2010), "--grid", _w.Grid(2010), "--model", _w.Dir.File("model.ugm"),
+            "--out", never, "--exclude", outside), 1, "outside.csv", "outside the 48 x 36 grid");
+        Assert.False(File.Exists(never));
+    }
+
+    [Fact]
     public void ContextRefine_FitOnAMapAndItsLabels_RefinesMapsOfBothYears()
     {
         string context = _w.Dir.File("context.json");

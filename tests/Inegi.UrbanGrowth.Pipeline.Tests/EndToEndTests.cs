@@ -102,6 +102,61 @@ public sealed class EndToEndTests(SmallSceneFixture scene)
     }
 
     [Fact]
+    public void Classify_ExcludedCells_AreMappedButLeftOutOfTheNationalTable()
+    {
+        using var dir = new TempDirectory();
+        TrainingSample sample;
+        FeatureTable table;
+        using (Mosaic mosaic = Mosaic.Open(scene.Files.Mosaic(2010)))
+        using (CellGrid grid = CellGrid.Open(scene.Files.Labels(2010), mosaic))
+        {
+            sample = TrainingSample.Draw(grid, 60, seed: 7, mosaic);
+            FeatureExtraction.WriteCsv(mosaic, grid, sample.Cells, dir.File("f.csv"));
+            table = FeatureCsv.Read(dir.File("f.csv"));
+        }
+
+        UrbanModel model = ModelTrainer.Train(table, FeatureExtractionSettings.Default, new TrainingOptions { Trees = 20, CalibrationFolds = 0 }).Model;
+        (int Row, int Column)[] excluded = [.. sample.Cells.Select(c => (c.Row, c.Column))];
+        ClassificationSummary all, held;
+        using (Mosaic mosaic = Mosaic.Open(scene.Files.Mosaic(2010)))
+        using (CellGrid grid = CellGrid.Open(scene.Files.Labels(2010), mosaic))
+        {
+            all = GridClassifier.Classify(mosaic, grid, model, dir.File("all.tif"));
+            held = GridClassifier.Classify(mosaic, grid, model, dir.File("held.tif"), new ClassificationOptions { ExcludedFromConfusion = excluded });
+            var outside = new ClassificationOptions { ExcludedFromConfusion = [(grid.Height, 0)] };
+            var error = Assert.Throws<ArgumentException>(() => GridClassifier.Classify(mosaic, grid, model, dir.File("never.tif"), outside));
+            Assert.Contains($"row {grid.Height}", error.Message, StringComparison.Ordinal);
+            Assert.False(File.Exists(dir.File("never.tif")));
+        }
+
+        // The map is the same; the table loses exactly the sample's cells, counted from the map file and the labels.
+        Assert.Equal(File.ReadAllBytes(dir.File("all.tif")), File.ReadAllBytes(dir.File("held.tif")));
+        byte[] mapped = MapFiles.ReadByteBand(dir.File("all.tif"));
+        var expected = new long[2, 2];
+        int width = 64;
+        foreach (SampledCell cell in sample.Cells)
+        {
+            byte m = mapped[(cell.Row * width) + cell.Column];
+            Assert.True(m <= 1, "the sample draws complete cells only");
+            expected[cell.Label, m]++;
+        }
+
+        Assert.Equal(sample.Cells.Count, held.LabelledExcluded);
+        Assert.Equal(0, all.LabelledExcluded);
+        for (int label = 0; label < 2; label++)
+        {
+            for (int c = 0; c < 2; c++)
+            {
+                Assert.Equal(all.Confusion![label, c] - expected[label, c], held.Confusion![label, c]);
+            }
+        }
+
+        // The model has seen these cells: they are classified better than the rest, which is why they are left out.
+        double sampleAccuracy = (double)(expected[0, 0] + expected[1, 1]) / sample.Cells.Count;
+        Assert.True(sampleAccuracy >= 0.95, $"training cells accuracy {sampleAccuracy:F3}");
+    }
+
+    [Fact]
     public void Change_CountsMatchBruteForceAndZonesSumToNational()
     {
         using var dir = new TempDirectory();

@@ -130,7 +130,7 @@ internal static partial class Commands
 
         using Mosaic mosaic = OpenMosaic(mosaicPaths, bands);
         using CellGrid grid = CellGrid.Open(gridPath, mosaic);
-        (int Row, int Column)[]? excluded = excludePath is null ? null : [.. ExcludedCells(excludePath, grid)];
+        (int Row, int Column)[]? excluded = excludePath is null ? null : [.. ExcludedCells(excludePath, grid.Width, grid.Height)];
         ClassificationSummary summary = GridClassifier.Classify(mosaic, grid, model, output,
             new ClassificationOptions { Threshold = threshold, MaxDegreeOfParallelism = threads, Sensor = sensor, ExcludedFromConfusion = excluded }, new ConsoleProgress());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -153,14 +153,14 @@ internal static partial class Commands
     }
 
     /// <summary>The cells of a cells CSV, each checked against the grid's extent (one-line error naming the file).</summary>
-    private static IEnumerable<(int Row, int Column)> ExcludedCells(string path, CellGrid grid)
+    private static IEnumerable<(int Row, int Column)> ExcludedCells(string path, int width, int height)
     {
-        foreach (SampledCell cell in TrainingSample.ReadCsv(path, grid.Width))
+        foreach (SampledCell cell in TrainingSample.ReadCsv(path, width))
         {
-            if (cell.Row < 0 || cell.Row >= grid.Height || cell.Column < 0 || cell.Column >= grid.Width)
+            if (cell.Row < 0 || cell.Row >= height || cell.Column < 0 || cell.Column >= width)
             {
                 throw new DataFileException(path, string.Create(CultureInfo.InvariantCulture,
-                    $"cell {cell.CellId} (row {cell.Row}, column {cell.Column}) lies outside the {grid.Width} x {grid.Height} grid"));
+                    $"cell {cell.CellId} (row {cell.Row}, column {cell.Column}) lies outside the {width} x {height} grid"));
             }
 
             yield return (cell.Row, cell.Column);
@@ -196,7 +196,7 @@ internal static partial class Commands
         return UrbanCli.Success;
     }
 
-    public static int Refine(string mapPath, string contextPath, string output, string? gridPath, string? json)
+    public static int Refine(string mapPath, string contextPath, string output, string? gridPath, string? json, string? excludePath = null)
     {
         RequireFile(mapPath);
         SpatialContextModel model = SpatialContextModel.Load(contextPath);
@@ -205,7 +205,20 @@ internal static partial class Commands
             throw new ArgumentException("--json needs --grid (the labels to compare with)");
         }
 
-        RefinementSummary summary = SpatialContextRefinement.Apply(mapPath, model, output, gridPath);
+        if (excludePath is not null && gridPath is null)
+        {
+            throw new ArgumentException("--exclude needs --grid (it leaves cells out of the national table)");
+        }
+
+        (int Row, int Column)[]? excluded = null;
+        if (excludePath is not null)
+        {
+            RequireFile(excludePath);
+            using GeoTiffReader reader = MapFiles.OpenMap(mapPath);
+            excluded = [.. ExcludedCells(excludePath, reader.Info.Width, reader.Info.Height)];
+        }
+
+        RefinementSummary summary = SpatialContextRefinement.Apply(mapPath, model, output, gridPath, excluded);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{summary.Classified:N0} classified cells: {summary.InputUrban:N0} urban before, {summary.Urban:N0} after (threshold {model.Threshold:F3}); map {output}"));
         if (summary.Confusion is { } confusion)

@@ -292,8 +292,9 @@ internal static class UrbanCli
         var output = Opt<string>("--out", "The refined map (band 1 class, band 2 p(urban) in percent).", required: true);
         var grid = Opt<string?>("--grid", "A label grid of the map's year: print the national table of the input and refined maps.");
         var json = Opt<string?>("--json", "With --grid: write the refined map's national table as JSON here.");
-        var cmd = new Command("refine", "Rewrite a map with the spatial-context model: refined probabilities and classes.") { map, context, output, grid, json };
-        cmd.SetAction(p => Commands.Refine(p.GetValue(map)!, p.GetValue(context)!, p.GetValue(output)!, p.GetValue(grid), p.GetValue(json)));
+        var exclude = Opt<string?>("--exclude", "With --grid: a cells CSV (e.g. the first stage's training sample) whose cells are refined but left out of the national table.");
+        var cmd = new Command("refine", "Rewrite a map with the spatial-context model: refined probabilities and classes.") { map, context, output, grid, json, exclude };
+        cmd.SetAction(p => Commands.Refine(p.GetValue(map)!, p.GetValue(context)!, p.GetValue(output)!, p.GetValue(grid), p.GetValue(json), p.GetValue(exclude)));
         return cmd;
     }
 

@@ -118,12 +118,29 @@ public static class SpatialContextRefinement
     /// <param name="model">The context model.</param>
     /// <param name="outputPath">The refined map (temporary name, then rename).</param>
     /// <param name="gridPath">A label grid of the map's year to compare with, or null.</param>
-    public static RefinementSummary Apply(string mapPath, SpatialContextModel model, string outputPath, string? gridPath = null)
+    /// <param name="excludedCells">
+    /// (row, column) of cells left out of <see cref="RefinementSummary.Confusion"/> (still refined), typically the
+    /// first-stage training sample; null for none.
+    /// </param>
+    /// <exception cref="ArgumentException">An excluded cell outside the map.</exception>
+    public static RefinementSummary Apply(string mapPath, SpatialContextModel model, string outputPath, string? gridPath = null, IEnumerable<(int Row, int Column)>? excludedCells = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         float[] p = ReadProbabilities(mapPath, out RasterInfo info);
         byte[] inputClasses = MapFiles.ReadByteBand(mapPath, 0);
         byte[]? labels = gridPath is null ? null : ReadLabels(gridPath, info);
+        var excluded = new bool[p.Length];
+        foreach ((int row, int column) in excludedCells ?? [])
+        {
+            if ((uint)row >= (uint)info.Height || (uint)column >= (uint)info.Width)
+            {
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The excluded cell (row {row}, column {column}) lies outside the {info.Width} x {info.Height} map."), nameof(excludedCells));
+            }
+
+            excluded[(row * info.Width) + column] = true;
+        }
+
         int cells = p.Length;
         var bands = new byte[2 * cells];
         Span<double> f = stackalloc double[NeighbourhoodFeatures.Count];
@@ -148,7 +165,7 @@ public static class SpatialContextRefinement
                 classified++;
                 urban += mapped;
                 inputUrban += inputClasses[i] == UrbanClass.Urban ? 1 : 0;
-                if (confusion is not null && labels![i] <= UrbanClass.Urban)
+                if (confusion is not null && labels![i] <= UrbanClass.Urban && !excluded[i])
                 {
                     confusion[labels[i], mapped]++;
                 }

@@ -111,6 +111,22 @@ public sealed class CliContractTests : IClassFixture<CliContractTests.Workspace>
         double after = (double)JsonNode.Parse(File.ReadAllText(_w.Dir.File("refined_2020.json")))!["per_class"]!["urban"]!["f1"]!;
         Assert.True(after >= before, $"urban F1 {before:F4} before, {after:F4} after");
 
+        // --exclude: the same refined map; the table loses exactly the sampled cells that the map classifies.
+        string heldJson = _w.Dir.File("refined_held_2010.json");
+        UrbanProcess.Result held = UrbanProcess.Run("refine", "--map", _w.Map(2010), "--context", context, "--out", _w.Dir.File("refined_held_2010.tif"),
+            "--grid", _w.Grid(2010), "--json", heldJson, "--exclude", _w.Dir.File("sample.csv"));
+        Assert.True(held.ExitCode == 0, held.Stderr);
+        Assert.Equal(File.ReadAllBytes(_w.Dir.File("refined_2010.tif")), File.ReadAllBytes(_w.Dir.File("refined_held_2010.tif")));
+        static long Support(string path)
+        {
+            JsonNode perClass = JsonNode.Parse(File.ReadAllText(path))!["per_class"]!;
+            return (long)perClass["urban"]!["support"]! + (long)perClass["non_urban"]!["support"]!;
+        }
+
+        int sampled = File.ReadAllLines(_w.Dir.File("sample.csv")).Length - 1;
+        Assert.Equal(Support(_w.Dir.File("refined_2010.json")) - sampled, Support(heldJson));
+        AssertOneLineError(UrbanProcess.Run("refine", "--map", _w.Map(2010), "--context", context, "--out", _w.Dir.File("never_refined.tif"), "--exclude", _w.Dir.File("sample.csv")), 2, "--exclude needs --grid");
+
         // A model file of another kind: one line naming it, exit 1, no map left behind.
         AssertOneLineError(UrbanProcess.Run("refine", "--map", _w.Map(2020), "--context", _w.Dir.File("model.ugm"), "--out", _w.Dir.File("bad.tif")), 1, "model.ugm");
         Assert.False(File.Exists(_w.Dir.File("bad.tif")));

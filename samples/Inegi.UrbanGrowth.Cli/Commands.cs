@@ -50,7 +50,7 @@ internal static partial class Commands
         }
     }
 
-    public static int Sample(string gridPath, int perClass, int seed, string output, string[]? mosaicPaths)
+    public static int Sample(string gridPath, int perClass, int seed, string output, string[]? mosaicPaths, int? nonUrbanCount = null)
     {
         RequireFile(gridPath);
         if (perClass < 1)
@@ -58,15 +58,22 @@ internal static partial class Commands
             throw new ArgumentException("--per-class must be at least 1");
         }
 
+        if (nonUrbanCount is < 1)
+        {
+            throw new ArgumentException("--non-urban must be at least 1");
+        }
+
+        int nonUrban = nonUrbanCount ?? perClass;
+
         using Mosaic? mosaic = mosaicPaths is { Length: > 0 } ? OpenMosaic(mosaicPaths, null) : null;
         RasterInfo reference = mosaic?.Info ?? GeoTiffReader.ReadInfo(gridPath);
         using CellGrid grid = CellGrid.Open(gridPath, reference);
-        TrainingSample sample = TrainingSample.Draw(grid, perClass, seed, mosaic);
+        TrainingSample sample = TrainingSample.DrawCounts(grid, nonUrban, perClass, seed, mosaic);
         sample.WriteCsv(output);
         Console.WriteLine(sample.ToString());
-        if (sample.DrawnPerClass.Any(n => n < perClass))
+        if (sample.DrawnPerClass[0] < nonUrban || sample.DrawnPerClass[1] < perClass)
         {
-            Console.Error.WriteLine("urban: warning: a class has fewer usable cells than --per-class; all of them were taken");
+            Console.Error.WriteLine("urban: warning: a class has fewer usable cells than asked for; all of them were taken");
         }
 
         return UrbanCli.Success;

@@ -98,8 +98,9 @@ internal static class UrbanCli
         var seed = Opt("--seed", "Random seed.", 42);
         var output = Opt<string>("--out", "The sample CSV (cell_id,row,col,label).", required: true);
         var mosaic = MosaicOption(required: false, "When given, only complete cells (patch inside the mosaic, no nodata) are drawn.");
-        var cmd = new Command("sample", "Draw a stratified random sample of labelled cells, N per class.") { grid, perClass, seed, output, mosaic };
-        cmd.SetAction(p => Commands.Sample(p.GetValue(grid)!, p.GetValue(perClass), p.GetValue(seed), p.GetValue(output)!, p.GetValue(mosaic)));
+        var nonUrban = Opt<int?>("--non-urban", "Non-urban cells to draw instead of --per-class (e.g. 5000 beside 900 urban: more of the look-alikes the 2% prevalence hides); the urban cells drawn stay the same.");
+        var cmd = new Command("sample", "Draw a stratified random sample of labelled cells, N per class.") { grid, perClass, nonUrban, seed, output, mosaic };
+        cmd.SetAction(p => Commands.Sample(p.GetValue(grid)!, p.GetValue(perClass), p.GetValue(seed), p.GetValue(output)!, p.GetValue(mosaic), p.GetValue(nonUrban)));
         return cmd;
     }
 

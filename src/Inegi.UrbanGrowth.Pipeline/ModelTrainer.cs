@@ -50,8 +50,9 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// When set, the threshold maximises urban precision at the population prevalence among thresholds whose urban
-    /// recall is at most this much below the pilot recipe's (threshold 0.5 on the uncorrected probabilities), both
-    /// measured on the same out-of-fold cells; when null, it maximises urban F1.
+    /// recall is at most this much below the pilot recipe's, both measured on the same out-of-fold cells; when null, it
+    /// maximises urban F1. The pilot's rule is 0.5 at balanced priors: on a sample with training urban share t, that is
+    /// p &gt;= t on the uncorrected probabilities (0.5 for the pilot's balanced sample).
     /// </summary>
     /// <remarks>0.05 asks for "precision as high as possible for at most 5 points of recall".</remarks>
     public double? MaxRecallLoss { get; init; }
@@ -201,23 +202,27 @@ public static class ModelTrainer
         ThresholdOptions thresholdOptions = ThresholdOptions.ForPopulation(trainingPrevalence, prevalence);
         if (options.MaxRecallLoss is { } loss)
         {
-            thresholdOptions = thresholdOptions with { Score = ThresholdScore.PrecisionAtMinimumRecall, MinimumRecall = Math.Max(0, PilotRecall(p, labels) - loss) };
+            thresholdOptions = thresholdOptions with { Score = ThresholdScore.PrecisionAtMinimumRecall, MinimumRecall = Math.Max(0, PilotRecall(p, labels, trainingPrevalence) - loss) };
         }
 
         PriorShift.AdjustBinary(p, trainingPrevalence, prevalence);
         return ThresholdSelector.Select(p, labels, thresholdOptions);
     }
 
-    /// <summary>Urban recall of the pilot's rule (p &gt;= 0.5 on uncorrected probabilities).</summary>
-    private static double PilotRecall(ReadOnlySpan<float> pUrban, ReadOnlySpan<byte> labels)
+    /// <summary>
+    /// Urban recall of the pilot's rule, 0.5 at balanced priors: correcting p from the training share t to 0.5 gives
+    /// p' &gt;= 0.5 exactly when p &gt;= t (p / t &gt;= (1 - p) / (1 - t)).
+    /// </summary>
+    private static double PilotRecall(ReadOnlySpan<float> pUrban, ReadOnlySpan<byte> labels, double trainingPrevalence)
     {
+        float pilotThreshold = (float)trainingPrevalence;
         long urban = 0, found = 0;
         for (int i = 0; i < labels.Length; i++)
         {
             if (labels[i] == UrbanClass.Urban)
             {
                 urban++;
-                found += pUrban[i] >= 0.5f ? 1 : 0;
+                found += pUrban[i] >= pilotThreshold ? 1 : 0;
             }
         }
 

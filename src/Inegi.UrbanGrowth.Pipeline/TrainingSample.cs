@@ -50,8 +50,31 @@ public sealed class TrainingSample
     /// <param name="maxDegreeOfParallelism">Threads for the completeness checks.</param>
     public static TrainingSample Draw(CellGrid grid, int perClass, int seed, Mosaic? mosaic = null, int maxDegreeOfParallelism = -1)
     {
-        ArgumentNullException.ThrowIfNull(grid);
         ArgumentOutOfRangeException.ThrowIfLessThan(perClass, 1);
+        return DrawCounts(grid, perClass, perClass, seed, mosaic, maxDegreeOfParallelism);
+    }
+
+    /// <summary>
+    /// Draws <paramref name="nonUrban"/> non-urban and <paramref name="urban"/> urban cells at random (seeded), skipping
+    /// incomplete cells when a mosaic is given. Each class has its own generator: the urban cells drawn do not depend on
+    /// the non-urban count, so a larger non-urban sample keeps the same urban cells as the balanced one.
+    /// </summary>
+    /// <param name="grid">The labelled grid.</param>
+    /// <param name="nonUrban">Non-urban cells (all the class has, when it has fewer).</param>
+    /// <param name="urban">Urban cells (all the class has, when it has fewer).</param>
+    /// <param name="seed">Random seed.</param>
+    /// <param name="mosaic">The mosaic, to keep complete cells only; null to sample from labels alone.</param>
+    /// <param name="maxDegreeOfParallelism">Threads for the completeness checks.</param>
+    /// <remarks>
+    /// Within each class the cells are a simple random sample, so the class priors of the sample are the only
+    /// difference from the population: <c>ThresholdOptions.ForPopulation</c> and prior correction stay valid.
+    /// </remarks>
+    public static TrainingSample DrawCounts(CellGrid grid, int nonUrban, int urban, int seed, Mosaic? mosaic = null, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentOutOfRangeException.ThrowIfLessThan(nonUrban, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(urban, 1);
+        int[] wanted = [nonUrban, urban];
         byte[] labels = grid.ReadAllLabels();
         var perClassCells = new List<int>[2] { [], [] };
         long undefined = 0, other = 0;
@@ -77,7 +100,7 @@ public sealed class TrainingSample
             throw new DataFileException(grid.Info.Path, string.Create(CultureInfo.InvariantCulture, $"{other} cells hold a label other than 0, 1 or 255"));
         }
 
-        var cells = new List<SampledCell>(2 * perClass);
+        var cells = new List<SampledCell>(nonUrban + urban);
         int[] drawn = new int[2];
         long skipped = 0;
         for (int c = 0; c < 2; c++)
@@ -86,6 +109,7 @@ public sealed class TrainingSample
             // mix must be stable across processes (HashCode.Combine is randomised per process).
             var random = new Random(unchecked((seed * 1_000_003) + (c * 7919) + 0x5EED));
             int[] candidates = [.. perClassCells[c]];
+            int perClass = wanted[c];
             int taken = 0, next = 0;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
             while (taken < perClass && next < candidates.Length)

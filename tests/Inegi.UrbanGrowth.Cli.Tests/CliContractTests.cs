@@ -54,6 +54,20 @@ public sealed class CliContractTests : IClassFixture<CliContractTests.Workspace>
     }
 
     [Fact]
+    public void Sample_NonUrban_DrawsMoreNonUrbanCellsAndTheSameUrbanOnes()
+    {
+        string wide = _w.Dir.File("sample_wide.csv");
+        UrbanProcess.Result r = UrbanProcess.Run("sample", "--grid", _w.Grid(2010), "--per-class", "300", "--non-urban", "900", "--seed", "4", "--out", wide, "--mosaic", _w.Mosaic(2010));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string[] rows = File.ReadAllLines(wide)[1..];
+        Assert.Equal(900, rows.Count(l => l.EndsWith(",0", StringComparison.Ordinal)));
+        string[] urbanRows(IEnumerable<string> lines) => [.. lines.Where(l => l.EndsWith(",1", StringComparison.Ordinal))];
+        Assert.Equal(urbanRows(File.ReadAllLines(_w.Dir.File("sample.csv"))[1..]), urbanRows(rows));
+        AssertOneLineError(UrbanProcess.Run("sample", "--grid", _w.Grid(2010), "--non-urban", "0", "--out", _w.Dir.File("never.csv")), 2, "--non-urban");
+        Assert.False(File.Exists(_w.Dir.File("never.csv")));
+    }
+
+    [Fact]
     public void Classify_Exclude_LeavesTheSampleOutOfTheNationalTable()
     {
         string json = _w.Dir.File("national_held.json");

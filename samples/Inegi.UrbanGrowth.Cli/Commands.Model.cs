@@ -3,6 +3,7 @@ using Inegi.UrbanGrowth.Cnn;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
 using Inegi.UrbanGrowth.Synthetic;
+using Inegi.UrbanGrowth.Trees;
 
 namespace Inegi.UrbanGrowth.Cli;
 
@@ -22,8 +23,13 @@ internal static partial class Commands
         return UrbanCli.Success;
     }
 
-    public static int Train(string featuresPath, string output, string kind, LeNetOptions lenet, int trees, int seed, int threads, string? prevalenceText, int calibrationFolds, double? maxRecallLoss)
+    public static int Train(string featuresPath, string output, string kind, LeNetOptions lenet, int trees, int seed, int threads, string? prevalenceText, int calibrationFolds, double? maxRecallLoss, int iterations = 300)
     {
+        if (iterations < 1)
+        {
+            throw new ArgumentException("--iterations must be at least 1");
+        }
+
         if (maxRecallLoss is { } loss && !(loss >= 0 && loss < 1))
         {
             throw new ArgumentException("--max-recall-loss must lie between 0 and 1");
@@ -35,7 +41,13 @@ internal static partial class Commands
         }
 
         double? prevalence = ParsePrevalence(prevalenceText);
-        TrainingOptions options = ModelOptions(kind, lenet, trees, seed, threads) with { PopulationPrevalence = prevalence, CalibrationFolds = calibrationFolds, MaxRecallLoss = maxRecallLoss };
+        TrainingOptions options = ModelOptions(kind, lenet, trees, seed, threads) with
+        {
+            PopulationPrevalence = prevalence,
+            CalibrationFolds = calibrationFolds,
+            MaxRecallLoss = maxRecallLoss,
+            GradientBoosting = new GradientBoostingOptions { MaxIterations = iterations },
+        };
         (FeatureTable table, FeatureExtractionSettings settings) = ReadTable(featuresPath, options);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         TrainingResult result = ModelTrainer.Train(table, settings, options);
@@ -45,6 +57,8 @@ internal static partial class Commands
             : " (pilot recipe: sample balance, 0.5)";
         string what = result.Model.Classifier is LeNetModel network
             ? string.Create(CultureInfo.InvariantCulture, $"LeNet on {network.Layout}, {network.Training.EpochsRun} epochs run, epoch {network.Training.BestEpoch} kept")
+            : result.Model.Classifier is GradientBoostingModel boosted
+            ? string.Create(CultureInfo.InvariantCulture, $"{result.Model.Selection.OutputSchema.Count} of {result.Model.InputSchema.Count} features kept, gradient boosting, {boosted.IterationCount} iterations")
             : string.Create(CultureInfo.InvariantCulture, $"{result.Model.Selection.OutputSchema.Count} of {result.Model.InputSchema.Count} features kept, {trees} trees");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"trained on {result.Model.TrainingRows:N0} rows: {what}, threshold {result.Model.Threshold:0.###}{decision}; {stopwatch.Elapsed.TotalSeconds:F1} s; model {output}"));
@@ -53,9 +67,9 @@ internal static partial class Commands
 
     private static TrainingOptions ModelOptions(string kind, LeNetOptions lenet, int trees, int seed, int threads)
     {
-        if (kind is not (UrbanModel.ExtraTreesKind or UrbanModel.LeNetKind))
+        if (kind is not (UrbanModel.ExtraTreesKind or UrbanModel.GradientBoostingKind or UrbanModel.LeNetKind))
         {
-            throw new ArgumentException($"--model: '{kind}' is not {UrbanModel.ExtraTreesKind} or {UrbanModel.LeNetKind}");
+            throw new ArgumentException($"--model: '{kind}' is not {UrbanModel.ExtraTreesKind}, {UrbanModel.GradientBoostingKind} or {UrbanModel.LeNetKind}");
         }
 
         if (kind == UrbanModel.LeNetKind)
@@ -76,7 +90,7 @@ internal static partial class Commands
         {
             throw new DataFileException(path, lenet
                 ? "--model lenet needs a patch table written by 'urban patches', not a features CSV"
-                : "this is a patch table (for --model lenet); Extra-Trees needs the features CSV of 'urban features'");
+                : "this is a patch table (for --model lenet); Extra-Trees and gradient boosting need the features CSV of 'urban features'");
         }
 
         if (patches)

@@ -153,7 +153,7 @@ internal static class UrbanCli
     private static Option<string> ModelKindOption() =>
         new("--model")
         {
-            Description = "The classifier: extra-trees (selection + Extra-Trees on the features CSV of 'urban features') or lenet (the LeNet CNN on the patch table of 'urban patches').",
+            Description = "The classifier: extra-trees (selection + Extra-Trees on the features CSV of 'urban features'), gradient-boosting (the same selection, then histogram gradient boosting: 300 iterations of 31-leaf trees) or lenet (the LeNet CNN on the patch table of 'urban patches').",
             DefaultValueFactory = _ => "extra-trees",
         };
 
@@ -196,10 +196,11 @@ internal static class UrbanCli
         var calibrationFolds = Opt("--calibration-folds", "Folds of the out-of-fold run that picks the decision threshold (urban F1 at the population prevalence); 0 keeps 0.5.", 5);
         var maxRecallLoss = Opt<double?>("--max-recall-loss", "With --prevalence: maximise urban precision while keeping urban recall at most this far below the pilot recipe's (e.g. 0.05); default: maximise urban F1.");
         var kind = ModelKindOption();
+        var iterations = Opt("--iterations", "Gradient boosting: boosting iterations (one 31-leaf tree each).", 300);
         var lenet = LeNetOptions();
-        var cmd = new Command("train", "Fit SelectFwe + VarianceThreshold + Extra-Trees on a features CSV (or a LeNet on a patch table) and save one model file.") { features, output, kind, trees, seed, threads, prevalence, calibrationFolds, maxRecallLoss };
+        var cmd = new Command("train", "Fit SelectFwe + VarianceThreshold + Extra-Trees (or gradient boosting) on a features CSV, or a LeNet on a patch table, and save one model file.") { features, output, kind, trees, iterations, seed, threads, prevalence, calibrationFolds, maxRecallLoss };
         lenet.AddTo(cmd);
-        cmd.SetAction(p => Commands.Train(p.GetValue(features)!, p.GetValue(output)!, p.GetValue(kind)!, lenet.Read(p), p.GetValue(trees), p.GetValue(seed), p.GetValue(threads), p.GetValue(prevalence), p.GetValue(calibrationFolds), p.GetValue(maxRecallLoss)));
+        cmd.SetAction(p => Commands.Train(p.GetValue(features)!, p.GetValue(output)!, p.GetValue(kind)!, lenet.Read(p), p.GetValue(trees), p.GetValue(seed), p.GetValue(threads), p.GetValue(prevalence), p.GetValue(calibrationFolds), p.GetValue(maxRecallLoss), p.GetValue(iterations)));
         return cmd;
     }
 

@@ -11,8 +11,9 @@ public sealed record TrainingOptions
 {
     /// <summary>
     /// The classifier: <see cref="UrbanModel.ExtraTreesKind"/> (the pilot's selection + Extra-Trees on patch
-    /// statistics, the default) or <see cref="UrbanModel.LeNetKind"/> (the LeNet on patch pixels, see <see cref="LeNet"/>;
-    /// the table must then hold patch pixels, as written by <see cref="PatchTable"/>).
+    /// statistics, the default), <see cref="UrbanModel.GradientBoostingKind"/> (the same selection, then histogram
+    /// gradient boosting, see <see cref="GradientBoosting"/>) or <see cref="UrbanModel.LeNetKind"/> (the LeNet on patch
+    /// pixels, see <see cref="LeNet"/>; the table must then hold patch pixels, as written by <see cref="PatchTable"/>).
     /// </summary>
     public string Classifier { get; init; } = UrbanModel.ExtraTreesKind;
 
@@ -22,6 +23,13 @@ public sealed record TrainingOptions
     /// thread per core, set explicitly; with more than one thread the weights can differ in the last bits between runs).
     /// </summary>
     public LeNetOptions LeNet { get; init; } = new();
+
+    /// <summary>
+    /// The boosting options when <see cref="Classifier"/> is <see cref="UrbanModel.GradientBoostingKind"/> (scikit-learn's
+    /// HistGradientBoostingClassifier defaults); its <c>Seed</c> and <c>MaxDegreeOfParallelism</c> are replaced by
+    /// <see cref="Seed"/> and <see cref="MaxDegreeOfParallelism"/>.
+    /// </summary>
+    public GradientBoostingOptions GradientBoosting { get; init; } = new();
 
     /// <summary>Number of trees (100, as the pilot).</summary>
     public int Trees { get; init; } = 100;
@@ -78,8 +86,8 @@ public static class ModelTrainer
         return options.Classifier switch
         {
             UrbanModel.LeNetKind => true,
-            UrbanModel.ExtraTreesKind => false,
-            _ => throw new ArgumentException($"Unknown classifier '{options.Classifier}' (expected '{UrbanModel.ExtraTreesKind}' or '{UrbanModel.LeNetKind}').", nameof(options)),
+            UrbanModel.ExtraTreesKind or UrbanModel.GradientBoostingKind => false,
+            _ => throw new ArgumentException($"Unknown classifier '{options.Classifier}' (expected '{UrbanModel.ExtraTreesKind}', '{UrbanModel.GradientBoostingKind}' or '{UrbanModel.LeNetKind}').", nameof(options)),
         };
     }
 
@@ -93,7 +101,17 @@ public static class ModelTrainer
 
     /// <summary>The learner and the selector (none for LeNet) that cross-validation and calibration use.</summary>
     internal static (ILearner<IClassifierModel> Learner, IFeatureSelector? Selector) CreateFoldPipeline(TrainingOptions options) =>
-        IsLeNet(options) ? (CreateLeNetLearner(options), null) : (CreateLearner(options), CreateSelector(options));
+        IsLeNet(options) ? (CreateLeNetLearner(options), null)
+        : options.Classifier == UrbanModel.GradientBoostingKind ? (CreateGradientBoostingLearner(options), CreateSelector(options))
+        : (CreateLearner(options), CreateSelector(options));
+
+    /// <summary>The gradient-boosting learner the options describe (seed and threads from the options).</summary>
+    /// <param name="options">Options.</param>
+    public static GradientBoostingLearner CreateGradientBoostingLearner(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new GradientBoostingLearner(options.GradientBoosting with { Seed = options.Seed, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism });
+    }
 
     /// <summary>Checks that a table holds patch pixels of the given channels (the LeNet's input).</summary>
     /// <param name="schema">The table's schema.</param>
@@ -151,6 +169,15 @@ public static class ModelTrainer
             throw new InvalidOperationException("Feature selection kept no feature: the classes do not differ in any feature of the table.");
         }
 
+        if (options.Classifier == UrbanModel.GradientBoostingKind)
+        {
+            GradientBoostingModel boosted = CreateGradientBoostingLearner(options).Fit(selection.Transform(features), labels, cancellationToken);
+            double[] priors = ClassShares(labels, boosted.ClassCount);
+            ThresholdChoice? boostedChoice = Calibrate(features, labels, priors[UrbanClass.Urban], options, cancellationToken);
+            float boostedThreshold = boostedChoice is { } b ? (float)b.Threshold : 0.5f;
+            return new TrainingResult(new UrbanModel(settings, selection, boosted, priors, boostedThreshold, options.PopulationPrevalence, labels.Length), boostedChoice);
+        }
+
         ExtraTreesModel classifier = CreateLearner(options).Fit(selection.Transform(features), labels, cancellationToken);
         ThresholdChoice? choice = Calibrate(features, labels, classifier.ClassPriors[UrbanClass.Urban], options, cancellationToken);
         float threshold = choice is { } c ? (float)c.Threshold : 0.5f;
@@ -162,16 +189,7 @@ public static class ModelTrainer
     {
         EnsurePatchPixels(features.Schema, settings.Channels);
         LeNetModel network = CreateLeNetLearner(options).Fit(features, labels, cancellationToken);
-        double[] priors = new double[network.ClassCount];
-        foreach (byte l in labels)
-        {
-            priors[l]++;
-        }
-
-        for (int c = 0; c < priors.Length; c++)
-        {
-            priors[c] /= labels.Length;
-        }
+        double[] priors = ClassShares(labels, network.ClassCount);
 
         ThresholdChoice? choice = Calibrate(features, labels, priors[UrbanClass.Urban], options, cancellationToken);
         float threshold = choice is { } t ? (float)t.Threshold : 0.5f;
@@ -227,6 +245,23 @@ public static class ModelTrainer
         }
 
         return urban == 0 ? 0 : (double)found / urban;
+    }
+
+    /// <summary>Share of each class among the labels.</summary>
+    private static double[] ClassShares(ReadOnlySpan<byte> labels, int classCount)
+    {
+        double[] shares = new double[classCount];
+        foreach (byte l in labels)
+        {
+            shares[l]++;
+        }
+
+        for (int c = 0; c < shares.Length; c++)
+        {
+            shares[c] /= labels.Length;
+        }
+
+        return shares;
     }
 
     internal static void EnsureBothClasses(ReadOnlySpan<byte> labels)

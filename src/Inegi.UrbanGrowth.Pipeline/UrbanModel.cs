@@ -33,12 +33,19 @@ namespace Inegi.UrbanGrowth.Pipeline;
 /// LeNet reads every pixel: <see cref="Selection"/> is the identity on <see cref="PatchPixelLayout.Schema"/>); then as
 /// version 1 from the classifier's file (<see cref="LeNetModel.Save(Stream)"/>) on.
 /// </para>
+/// <para>
+/// Version 3 (gradient-boosting models): as version 1, with the kind <c>gradient-boosting</c> and the file of a
+/// <see cref="GradientBoostingModel"/>. Each kind keeps its own version, so files of the older kinds are unchanged.
+/// </para>
 /// <para>Nothing time-dependent is written, so the same inputs and seed give the same bytes.</para>
 /// </remarks>
 public sealed class UrbanModel
 {
-    /// <summary>The newest file format version (2; Extra-Trees models are still written as version 1).</summary>
-    public const int FormatVersion = 2;
+    /// <summary>
+    /// The newest file format version (3, gradient boosting; Extra-Trees models are still written as version 1 and
+    /// LeNet models as version 2).
+    /// </summary>
+    public const int FormatVersion = 3;
 
     /// <summary>The classifier kind of Extra-Trees models.</summary>
     public const string ExtraTreesKind = "extra-trees";
@@ -46,7 +53,12 @@ public sealed class UrbanModel
     /// <summary>The classifier kind of LeNet models (<see cref="LeNetModel"/> on patch pixels).</summary>
     public const string LeNetKind = "lenet";
 
+    /// <summary>The classifier kind of gradient-boosting models (<see cref="GradientBoostingModel"/> on patch statistics).</summary>
+    public const string GradientBoostingKind = "gradient-boosting";
+
     private const int ExtraTreesFormatVersion = 1;
+    private const int LeNetFormatVersion = 2;
+    private const int GradientBoostingFormatVersion = 3;
 
     private static readonly byte[] Magic = "UGMODEL\0"u8.ToArray();
 
@@ -121,19 +133,59 @@ public sealed class UrbanModel
         TrainingRows = trainingRows;
     }
 
+    /// <summary>Assembles a gradient-boosting model: the same selection as Extra-Trees, then boosted trees.</summary>
+    /// <param name="settings">How features are computed.</param>
+    /// <param name="selection">The fitted selection from all features to the classifier's inputs.</param>
+    /// <param name="classifier">The fitted model, whose schema is the selection's output schema.</param>
+    /// <param name="classPriors">Share of each class in the training sample (for the prior correction).</param>
+    /// <param name="threshold">Decision threshold on the (prior-corrected) urban probability.</param>
+    /// <param name="populationPrevalence">Share of urban cells in the population, or null to use probabilities as trained.</param>
+    /// <param name="trainingRows">Number of training rows.</param>
+    public UrbanModel(FeatureExtractionSettings settings, FittedSelection selection, GradientBoostingModel classifier, IReadOnlyList<double> classPriors, float threshold = 0.5f, double? populationPrevalence = null, long trainingRows = 0)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(classPriors);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 0f);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 1f);
+        if (populationPrevalence is { } p && !(p > 0 && p < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(populationPrevalence), p, "The prevalence must lie strictly between 0 and 1.");
+        }
+
+        selection.OutputSchema.EnsureCompatible(classifier.Schema, "the classifier");
+        if (classPriors.Count != classifier.ClassCount)
+        {
+            throw new ArgumentException($"The model knows {classifier.ClassCount} classes; {classPriors.Count} class priors were given.", nameof(classPriors));
+        }
+
+        Settings = settings;
+        Selection = selection;
+        Classifier = classifier;
+        ClassifierKind = GradientBoostingKind;
+        ClassPriors = [.. classPriors];
+        Threshold = threshold;
+        PopulationPrevalence = populationPrevalence;
+        TrainingRows = trainingRows;
+    }
+
     /// <summary>How features are computed.</summary>
     public FeatureExtractionSettings Settings { get; }
 
     /// <summary>The fitted feature selection (the identity on the patch pixels for a LeNet).</summary>
     public FittedSelection Selection { get; }
 
-    /// <summary>The classifier: an <see cref="ExtraTreesModel"/> or a <see cref="LeNetModel"/> (see <see cref="ClassifierKind"/>).</summary>
+    /// <summary>
+    /// The classifier: an <see cref="ExtraTreesModel"/>, a <see cref="GradientBoostingModel"/> or a
+    /// <see cref="LeNetModel"/> (see <see cref="ClassifierKind"/>).
+    /// </summary>
     public IClassifierModel Classifier { get; }
 
-    /// <summary><see cref="ExtraTreesKind"/> or <see cref="LeNetKind"/>.</summary>
+    /// <summary><see cref="ExtraTreesKind"/>, <see cref="GradientBoostingKind"/> or <see cref="LeNetKind"/>.</summary>
     public string ClassifierKind { get; }
 
-    /// <summary>What the model reads per cell: patch statistics (Extra-Trees) or patch pixels (LeNet).</summary>
+    /// <summary>What the model reads per cell: patch statistics (Extra-Trees, gradient boosting) or patch pixels (LeNet).</summary>
     public CellFeatureKind FeatureKind => ClassifierKind == LeNetKind ? CellFeatureKind.PatchPixels : CellFeatureKind.Statistics;
 
     /// <summary>Share of each class in the training sample.</summary>
@@ -160,6 +212,7 @@ public sealed class UrbanModel
     public UrbanModel WithDecision(float threshold, double? populationPrevalence) => Classifier switch
     {
         LeNetModel network => new(Settings, network, ClassPriors, threshold, populationPrevalence, TrainingRows),
+        GradientBoostingModel boosted => new(Settings, Selection, boosted, ClassPriors, threshold, populationPrevalence, TrainingRows),
         _ => new(Settings, Selection, (ExtraTreesModel)Classifier, threshold, populationPrevalence, TrainingRows),
     };
 
@@ -222,7 +275,7 @@ public sealed class UrbanModel
             else
             {
                 Selection.Write(w);
-                w.Write(ExtraTreesKind);
+                w.Write(ClassifierKind);
             }
 
             w.Write(checked((int)classifierLength));
@@ -247,7 +300,7 @@ public sealed class UrbanModel
         long length = HashedPayload.Measure(WritePrefix) + classifierLength + HashedPayload.Measure(WriteSuffix);
         using var header = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         header.Write(Magic);
-        header.Write(ClassifierKind == LeNetKind ? FormatVersion : ExtraTreesFormatVersion);
+        header.Write(FileVersion(ClassifierKind));
         header.Write(length);
         header.Write(HashedPayload.WriteWithSha256(
             stream,
@@ -268,9 +321,16 @@ public sealed class UrbanModel
         }
         else
         {
-            ((ExtraTreesModel)Classifier).Save(destination);
+            Classifier.Save(destination);
         }
     }
+
+    private static int FileVersion(string kind) => kind switch
+    {
+        LeNetKind => LeNetFormatVersion,
+        GradientBoostingKind => GradientBoostingFormatVersion,
+        _ => ExtraTreesFormatVersion,
+    };
 
     /// <summary>Reads a model file.</summary>
     /// <param name="path">The file.</param>
@@ -308,7 +368,7 @@ public sealed class UrbanModel
             }
 
             int version = r.ReadInt32();
-            if (version is not (ExtraTreesFormatVersion or FormatVersion))
+            if (version is not (ExtraTreesFormatVersion or LeNetFormatVersion or GradientBoostingFormatVersion))
             {
                 throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"model format version {version} is not supported (this library reads versions 1 to {FormatVersion})"));
             }
@@ -334,9 +394,9 @@ public sealed class UrbanModel
             using var p = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
             FeatureExtractionSettings settings = FeatureExtractionSettings.FromJson(
                 JsonNode.Parse(p.ReadString()) ?? throw new DataFileException(sourceName, "missing feature settings"), sourceName);
-            FittedSelection? selection = version == ExtraTreesFormatVersion ? FittedSelection.Read(p) : null;
+            FittedSelection? selection = version == LeNetFormatVersion ? null : FittedSelection.Read(p);
             string kind = p.ReadString();
-            if ((version, kind) is not ((ExtraTreesFormatVersion, ExtraTreesKind) or (FormatVersion, LeNetKind)))
+            if ((version, kind) is not ((ExtraTreesFormatVersion, ExtraTreesKind) or (LeNetFormatVersion, LeNetKind) or (GradientBoostingFormatVersion, GradientBoostingKind)))
             {
                 throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"classifier kind '{kind}' is not supported in a version {version} model file"));
             }
@@ -360,6 +420,12 @@ public sealed class UrbanModel
                 return new UrbanModel(settings, network, priors, threshold, hasPrevalence ? prevalence : null, rows);
             }
 
+            if (kind == GradientBoostingKind)
+            {
+                GradientBoostingModel boosted = GradientBoostingModel.Load(new MemoryStream(blob), sourceName);
+                return new UrbanModel(settings, selection, boosted, priors, threshold, hasPrevalence ? prevalence : null, rows);
+            }
+
             ExtraTreesModel classifier = ExtraTreesModel.Load(new MemoryStream(blob), sourceName);
             return new UrbanModel(settings, selection, classifier, threshold, hasPrevalence ? prevalence : null, rows);
         }
@@ -380,7 +446,7 @@ public sealed class UrbanModel
     {
         var json = new JsonObject
         {
-            ["format_version"] = ClassifierKind == LeNetKind ? FormatVersion : ExtraTreesFormatVersion,
+            ["format_version"] = FileVersion(ClassifierKind),
             ["classifier"] = ClassifierKind,
             ["feature_settings"] = Settings.ToJson(),
             ["input_features"] = InputSchema.Count,
@@ -409,6 +475,20 @@ public sealed class UrbanModel
                 ["best_epoch"] = t.BestEpoch,
                 ["best_validation_loss"] = double.IsFinite(t.BestValidationLoss) ? Math.Round(t.BestValidationLoss, 6) : null,
                 ["final_training_loss"] = Math.Round(t.FinalTrainingLoss, 6),
+            };
+        }
+        else if (Classifier is GradientBoostingModel boosted)
+        {
+            GradientBoostingOptions o = boosted.Options;
+            json["selected_features"] = new JsonArray([.. Selection.OutputSchema.Names.Select(n => (JsonNode?)JsonValue.Create(n))]);
+            json["boosting"] = new JsonObject
+            {
+                ["iterations"] = boosted.IterationCount,
+                ["learning_rate"] = o.LearningRate,
+                ["max_leaf_nodes"] = o.MaxLeafNodes,
+                ["min_samples_leaf"] = o.MinSamplesLeaf,
+                ["l2_regularization"] = o.L2Regularization,
+                ["max_bins"] = o.MaxBins,
             };
         }
         else

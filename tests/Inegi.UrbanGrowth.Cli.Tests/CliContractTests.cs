@@ -54,6 +54,31 @@ public sealed class CliContractTests : IClassFixture<CliContractTests.Workspace>
     }
 
     [Fact]
+    public void Train_GradientBoosting_SavesAModelThatClassifiesAndInspects()
+    {
+        string model = _w.Dir.File("boosted.ugm");
+        UrbanProcess.Result r = UrbanProcess.Run("train", "--features", _w.Dir.File("features.csv"), "--out", model, "--model", "gradient-boosting",
+            "--iterations", "60", "--seed", "1", "--prevalence", _w.Grid(2010), "--calibration-folds", "3", "--max-recall-loss", "0.05");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("gradient boosting, 60 iterations", r.Stdout, StringComparison.Ordinal);
+        UrbanProcess.Result inspect = UrbanProcess.Run("inspect", model);
+        Assert.True(inspect.ExitCode == 0, inspect.Stderr);
+        JsonNode json = JsonNode.Parse(inspect.Stdout)!;
+        Assert.Equal("gradient-boosting", (string)json["classifier"]!);
+        Assert.Equal(3, (int)json["format_version"]!);
+        Assert.Equal(60, (int)json["boosting"]!["iterations"]!);
+
+        string map = _w.Dir.File("map_boosted.tif"), national = _w.Dir.File("national_boosted.json");
+        UrbanProcess.Result c = UrbanProcess.Run("classify", "--mosaic", _w.Mosaic(2020), "--grid", _w.Grid(2020), "--model", model, "--out", map, "--json", national);
+        Assert.True(c.ExitCode == 0, c.Stderr);
+        double recall = (double)JsonNode.Parse(File.ReadAllText(national))!["per_class"]!["urban"]!["recall"]!;
+        Assert.InRange(recall, 0.3, 1.0);
+        AssertOneLineError(UrbanProcess.Run("train", "--features", _w.Dir.File("features.csv"), "--out", _w.Dir.File("never.ugm"), "--model", "gradient-boosting", "--iterations", "0"), 2, "--iterations");
+        AssertOneLineError(UrbanProcess.Run("train", "--features", _w.Dir.File("features.csv"), "--out", _w.Dir.File("never.ugm"), "--model", "forest"), 2, "gradient-boosting");
+        Assert.False(File.Exists(_w.Dir.File("never.ugm")));
+    }
+
+    [Fact]
     public void Sample_NonUrban_DrawsMoreNonUrbanCellsAndTheSameUrbanOnes()
     {
         string wide = _w.Dir.File("sample_wide.csv");

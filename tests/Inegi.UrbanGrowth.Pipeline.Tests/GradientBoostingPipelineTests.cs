@@ -1,0 +1,97 @@
+using Inegi.UrbanGrowth.Pipeline;
+using Inegi.UrbanGrowth.Raster;
+using Inegi.UrbanGrowth.Testing;
+using Inegi.UrbanGrowth.Trees;
+
+namespace Inegi.UrbanGrowth.Pipeline.Tests;
+
+[Collection(SmallSceneCollection.Name)]
+public sealed class GradientBoostingPipelineTests(SmallSceneFixture scene)
+{
+    private static TrainingOptions Boosting(int threads = -1) => new()
+    {
+        Classifier = UrbanModel.GradientBoostingKind,
+        GradientBoosting = new GradientBoostingOptions { MaxIterations = 40 },
+        Seed = 3,
+        MaxDegreeOfParallelism = threads,
+        PopulationPrevalence = 0.03,
+        CalibrationFolds = 3,
+        MaxRecallLoss = 0.05,
+    };
+
+    private FeatureTable UnbalancedTable(TempDirectory dir)
+    {
+        using Mosaic mosaic = Mosaic.Open(scene.Files.Mosaic(2010));
+        using CellGrid grid = CellGrid.Open(scene.Files.Labels(2010), mosaic);
+        TrainingSample sample = TrainingSample.DrawCounts(grid, nonUrban: 320, urban: 60, seed: 2, mosaic);
+        FeatureExtraction.WriteCsv(mosaic, grid, sample.Cells, dir.File("f.csv"));
+        return FeatureCsv.Read(dir.File("f.csv"));
+    }
+
+    [Fact]
+    public void TrainSaveLoadClassify_GradientBoosting_RoundTripsAndMapsTheSampledCellsAsTheModelPredicts()
+    {
+        using var dir = new TempDirectory();
+        FeatureTable table = UnbalancedTable(dir);
+        TrainingResult trained = ModelTrainer.Train(table, FeatureExtractionSettings.Default, Boosting());
+        UrbanModel model = trained.Model;
+        Assert.Equal(UrbanModel.GradientBoostingKind, model.ClassifierKind);
+        Assert.Equal(CellFeatureKind.Statistics, model.FeatureKind);
+        Assert.IsType<GradientBoostingModel>(model.Classifier);
+        Assert.Equal(60.0 / 380, model.TrainingPrevalence, 12);
+        Assert.NotNull(trained.Calibration);
+        Assert.InRange(model.Threshold, 0.001f, 0.999f);
+
+        string path = dir.File("boosted.ugm");
+        model.Save(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.Equal(3, BitConverter.ToInt32(bytes, 8));
+        UrbanModel loaded = UrbanModel.Load(path);
+        Assert.Equal(UrbanModel.GradientBoostingKind, loaded.ClassifierKind);
+        Assert.Equal("gradient-boosting", (string)loaded.ToJson()["classifier"]!);
+        Assert.Equal(40, (int)loaded.ToJson()["boosting"]!["iterations"]!);
+        Assert.Equal(model.Selection.OutputSchema, loaded.Selection.OutputSchema);
+        string again = dir.File("again.ugm");
+        loaded.Save(again);
+        Assert.Equal(bytes, File.ReadAllBytes(again));
+
+        float[] before = new float[table.RowCount], after = new float[table.RowCount];
+        model.PredictUrbanProbability(table.Features, before);
+        loaded.PredictUrbanProbability(table.Features, after);
+        Assert.Equal(before, after);
+
+        string map = dir.File("map.tif");
+        using (Mosaic mosaic = Mosaic.Open(scene.Files.Mosaic(2010)))
+        using (CellGrid grid = CellGrid.Open(scene.Files.Labels(2010), mosaic))
+        {
+            GridClassifier.Classify(mosaic, grid, loaded, map);
+        }
+
+        byte[] classes = MapFiles.ReadByteBand(map, 0), percents = MapFiles.ReadByteBand(map, 1);
+        for (int i = 0; i < table.RowCount; i++)
+        {
+            int cell = (table.GridRows[i] * 64) + table.GridColumns[i];
+            Assert.Equal(after[i] >= loaded.Threshold ? UrbanClass.Urban : UrbanClass.NonUrban, classes[cell]);
+            Assert.Equal((byte)MathF.Round(after[i] * 100f), percents[cell]);
+        }
+    }
+
+    [Fact]
+    public void Train_GradientBoosting_GivesTheSameFileForAnyThreadCount_AndAVersion3HeaderMustHoldItsKind()
+    {
+        using var dir = new TempDirectory();
+        FeatureTable table = UnbalancedTable(dir);
+        ModelTrainer.Train(table, FeatureExtractionSettings.Default, Boosting(threads: 1)).Model.Save(dir.File("one.ugm"));
+        ModelTrainer.Train(table, FeatureExtractionSettings.Default, Boosting(threads: 2)).Model.Save(dir.File("two.ugm"));
+        Assert.Equal(File.ReadAllBytes(dir.File("one.ugm")), File.ReadAllBytes(dir.File("two.ugm")));
+
+        // An Extra-Trees payload behind a version-3 header (the header is outside the checksum): a clear error.
+        ModelTrainer.Train(table, FeatureExtractionSettings.Default, new TrainingOptions { Trees = 5, CalibrationFolds = 0 }).Model.Save(dir.File("forest.ugm"));
+        byte[] forest = File.ReadAllBytes(dir.File("forest.ugm"));
+        BitConverter.GetBytes(3).CopyTo(forest, 8);
+        File.WriteAllBytes(dir.File("mislabelled.ugm"), forest);
+        var error = Assert.Throws<DataFileException>(() => UrbanModel.Load(dir.File("mislabelled.ugm")));
+        Assert.Contains("mislabelled.ugm", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'extra-trees' is not supported in a version 3", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -53,7 +53,7 @@ internal static partial class Commands
         TrainingResult result = ModelTrainer.Train(table, settings, options);
         result.Model.Save(output);
         string decision = prevalence is { } p
-            ? string.Create(CultureInfo.InvariantCulture, $" (urban prevalence {p:0.####}, chosen on out-of-fold cells: {(maxRecallLoss is null ? "urban F1" : "urban precision")} {result.Calibration?.Score:0.###})")
+            ? string.Create(CultureInfo.InvariantCulture, $" (urban prevalence {p:0.####}, chosen on out-of-fold cells: {(maxRecallLoss is null ? "urban F1" : "urban precision")} {result.Calibration?.Score:0.###}{(result.PilotRecall is { } pilot ? $", urban recall {result.Calibration?.Confusion.Recall:0.###} against the pilot's {pilot:0.###}" : "")})")
             : " (pilot recipe: sample balance, 0.5)";
         string what = result.Model.Classifier is LeNetModel network
             ? string.Create(CultureInfo.InvariantCulture, $"LeNet on {network.Layout}, {network.Training.EpochsRun} epochs run, epoch {network.Training.BestEpoch} kept")

@@ -1,3 +1,4 @@
+using Inegi.UrbanGrowth.Evaluation;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
 using Inegi.UrbanGrowth.Testing;
@@ -41,6 +42,17 @@ public sealed class GradientBoostingPipelineTests(SmallSceneFixture scene)
         Assert.Equal(60.0 / 380, model.TrainingPrevalence, 12);
         Assert.NotNull(trained.Calibration);
         Assert.InRange(model.Threshold, 0.001f, 0.999f);
+
+        // The recall budget counts from the pilot's learner (Extra-Trees, same selection, same folds) at balanced priors.
+        TrainingOptions options = Boosting();
+        var cv = new CrossValidator(new StratifiedKFold(options.CalibrationFolds, options.Seed), ModelTrainer.CreateSelector(options));
+        CrossValidationResult forest = cv.Run(ModelTrainer.CreateLearner(options), table.Features, table.Labels);
+        double t = model.TrainingPrevalence;
+        int urban = table.Labels.Count(l => l == UrbanClass.Urban);
+        int found = Enumerable.Range(0, table.RowCount).Count(i => table.Labels[i] == UrbanClass.Urban && forest.Probability(i, UrbanClass.Urban) >= (float)t);
+        Assert.Equal((double)found / urban, trained.PilotRecall!.Value, 12);
+        Assert.True(trained.Calibration!.Value.Confusion.Recall >= trained.PilotRecall.Value - 0.05 - 1e-12,
+            $"out-of-fold recall {trained.Calibration.Value.Confusion.Recall:F3} against the pilot's {trained.PilotRecall:F3}");
 
         string path = dir.File("boosted.ugm");
         model.Save(path);

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Inegi.UrbanGrowth.Trees;
@@ -36,24 +35,11 @@ public sealed partial class ExtraTreesModel
     /// <summary>The current format version.</summary>
     public const int FormatVersion = 1;
 
-    private const int HeaderLength = 24;
-    private const int ChecksumLength = 32;
     private static ReadOnlySpan<byte> Magic => "IUGXTREE"u8;
 
     /// <summary>Writes the model in the versioned binary format (see the type's remarks and docs/trees.md).</summary>
     /// <param name="stream">A writable stream.</param>
-    public void Save(Stream stream)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        long length = HashedPayload.Measure(WritePayload);
-        Span<byte> header = stackalloc byte[HeaderLength];
-        Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], 0);
-        BinaryPrimitives.WriteInt64LittleEndian(header[16..], length);
-        stream.Write(header);
-        stream.Write(HashedPayload.WriteWithSha256(stream, WritePayload, length));
-    }
+    public void Save(Stream stream) => ModelFileFrame.Write(stream, Magic, FormatVersion, WritePayload);
 
     /// <summary>Writes the model to a file atomically (temporary file in the same folder, then rename).</summary>
     /// <param name="path">Destination file; replaced if it exists.</param>
@@ -99,62 +85,8 @@ public sealed partial class ExtraTreesModel
     /// <param name="stream">A readable stream positioned at the model.</param>
     /// <param name="sourceName">The name used in errors; defaults to the file name of a <see cref="FileStream"/>.</param>
     /// <exception cref="DataFileException">Not a model, another format version, truncated, or corrupt.</exception>
-    public static ExtraTreesModel Load(Stream stream, string? sourceName = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        string name = sourceName ?? (stream as FileStream)?.Name ?? "<stream>";
-        byte[] header = new byte[HeaderLength];
-        int got = stream.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false);
-        int magicBytes = Math.Min(got, Magic.Length);
-        if (got == 0)
-        {
-            throw new DataFileException(name, "empty file, not an Extra-Trees model");
-        }
-
-        if (!header.AsSpan(0, magicBytes).SequenceEqual(Magic[..magicBytes]))
-        {
-            throw new DataFileException(name, "not an Inegi.UrbanGrowth Extra-Trees model (wrong magic bytes)");
-        }
-
-        if (got < HeaderLength)
-        {
-            throw new DataFileException(name, $"truncated Extra-Trees model: {got} bytes, shorter than the {HeaderLength}-byte header");
-        }
-
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8));
-        if (version != FormatVersion)
-        {
-            throw new DataFileException(name, $"Extra-Trees model format version {version} is not supported (this library reads version {FormatVersion})");
-        }
-
-        long payloadLength = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(16));
-        if (payloadLength < 0 || payloadLength > int.MaxValue - ChecksumLength)
-        {
-            throw new DataFileException(name, $"corrupt Extra-Trees model: payload length {payloadLength} is impossible");
-        }
-
-        byte[] rest = new byte[payloadLength + ChecksumLength];
-        int read = stream.ReadAtLeast(rest, rest.Length, throwOnEndOfStream: false);
-        if (read < rest.Length)
-        {
-            throw new DataFileException(name, $"truncated Extra-Trees model: expected {HeaderLength + rest.Length} bytes, got {HeaderLength + read}");
-        }
-
-        var payload = rest.AsSpan(0, (int)payloadLength);
-        if (!SHA256.HashData(payload).AsSpan().SequenceEqual(rest.AsSpan((int)payloadLength)))
-        {
-            throw new DataFileException(name, "corrupt Extra-Trees model: SHA-256 checksum mismatch");
-        }
-
-        try
-        {
-            return ReadPayload(rest, (int)payloadLength);
-        }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or InvalidDataException or OverflowException)
-        {
-            throw new DataFileException(name, "corrupt Extra-Trees model: " + e.Message, e);
-        }
-    }
+    public static ExtraTreesModel Load(Stream stream, string? sourceName = null) =>
+        ModelFileFrame.Read(stream, sourceName, Magic, FormatVersion, "Extra-Trees model", "an", ReadPayload);
 
     private void WritePayload(Stream destination)
     {

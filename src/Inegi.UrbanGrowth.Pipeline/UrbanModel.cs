@@ -74,12 +74,7 @@ public sealed class UrbanModel
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(classifier);
-        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 0f);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 1f);
-        if (populationPrevalence is { } p && !(p > 0 && p < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(populationPrevalence), p, "The prevalence must lie strictly between 0 and 1.");
-        }
+        EnsureDecision(threshold, populationPrevalence);
 
         selection.OutputSchema.EnsureCompatible(classifier.Schema, "the classifier");
         if (classifier.ClassCount < 2)
@@ -109,12 +104,7 @@ public sealed class UrbanModel
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(classPriors);
-        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 0f);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 1f);
-        if (populationPrevalence is { } p && !(p > 0 && p < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(populationPrevalence), p, "The prevalence must lie strictly between 0 and 1.");
-        }
+        EnsureDecision(threshold, populationPrevalence);
 
         if (classifier.ClassCount < 2 || classPriors.Count != classifier.ClassCount)
         {
@@ -147,12 +137,7 @@ public sealed class UrbanModel
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(classPriors);
-        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 0f);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 1f);
-        if (populationPrevalence is { } p && !(p > 0 && p < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(populationPrevalence), p, "The prevalence must lie strictly between 0 and 1.");
-        }
+        EnsureDecision(threshold, populationPrevalence);
 
         selection.OutputSchema.EnsureCompatible(classifier.Schema, "the classifier");
         if (classPriors.Count != classifier.ClassCount)
@@ -168,6 +153,16 @@ public sealed class UrbanModel
         Threshold = threshold;
         PopulationPrevalence = populationPrevalence;
         TrainingRows = trainingRows;
+    }
+
+    private static void EnsureDecision(float threshold, double? populationPrevalence)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 0f);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 1f);
+        if (populationPrevalence is { } p && !(p > 0 && p < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(populationPrevalence), p, "The prevalence must lie strictly between 0 and 1.");
+        }
     }
 
     /// <summary>How features are computed.</summary>

@@ -20,9 +20,6 @@ namespace Inegi.UrbanGrowth.Trees;
 /// </remarks>
 public sealed partial class ExtraTreesModel : IClassifierModel
 {
-    /// <summary>Rows handed to one worker at a time when predicting in parallel.</summary>
-    private const int ParallelRows = 16384;
-
     /// <summary>Bytes of row data per block: a tree's nodes (about 140 KB for 17,000 nodes of 8 bytes) are fetched once per block, so larger blocks amortise them over more rows, until the block itself falls out of the cache (1,000,000 x 100 rows, 2 threads, 8-byte nodes: 1 MB 5.7 s, 2 MB 3.9-4.6 s, 4 MB 3.1-3.7 s, 6.5 MB 4.0 s; docs/trees.md).</summary>
     private const int BlockBytes = 4 * 1024 * 1024;
 
@@ -201,41 +198,8 @@ public sealed partial class ExtraTreesModel : IClassifierModel
     /// <param name="probabilities">Row-major destination of <c>RowCount * ClassCount</c> values.</param>
     /// <param name="maxDegreeOfParallelism">Most blocks at once; -1 for all cores. The result never depends on it.</param>
     /// <exception cref="ArgumentException">A different schema or a short destination.</exception>
-    public unsafe void PredictProbabilities(FeatureMatrix features, Span<float> probabilities, int maxDegreeOfParallelism)
-    {
-        ArgumentNullException.ThrowIfNull(features);
-        Schema.EnsureCompatible(features.Schema, "The Extra-Trees model");
-        int rowCount = features.RowCount;
-        ArgumentOutOfRangeException.ThrowIfLessThan(probabilities.Length, rowCount * ClassCount, nameof(probabilities));
-        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Must be -1 (all cores) or >= 1.");
-        }
-
-        int blocks = (rowCount + ParallelRows - 1) / ParallelRows;
-        if (blocks <= 1 || maxDegreeOfParallelism == 1)
-        {
-            PredictRowsCore(features.Values, rowCount, probabilities);
-            return;
-        }
-
-        int nf = FeatureCount;
-        int k = ClassCount;
-        fixed (float* src = features.Values)
-        fixed (float* dst = probabilities)
-        {
-            nint srcAddress = (nint)src;
-            nint dstAddress = (nint)dst;
-            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, b =>
-            {
-                int r0 = b * ParallelRows;
-                int count = Math.Min(ParallelRows, rowCount - r0);
-                var rows = new ReadOnlySpan<float>((float*)srcAddress + ((long)r0 * nf), count * nf);
-                var dest = new Span<float>((float*)dstAddress + ((long)r0 * k), count * k);
-                PredictRowsCore(rows, count, dest);
-            });
-        }
-    }
+    public void PredictProbabilities(FeatureMatrix features, Span<float> probabilities, int maxDegreeOfParallelism) =>
+        RowBlocks.Predict(this, "The Extra-Trees model", features, probabilities, maxDegreeOfParallelism, PredictRowsCore);
 
     /// <summary>Class probabilities of every row of a matrix, as a new row-major array.</summary>
     /// <param name="features">Rows; the schema must equal <see cref="Schema"/>.</param>
@@ -255,7 +219,7 @@ public sealed partial class ExtraTreesModel : IClassifierModel
     {
         int k = ClassCount;
         int nf = FeatureCount;
-        int blockRows = Math.Clamp(BlockBytes / (Math.Max(nf, 1) * sizeof(float)), 16, ParallelRows);
+        int blockRows = Math.Clamp(BlockBytes / (Math.Max(nf, 1) * sizeof(float)), 16, RowBlocks.BlockRows);
         int blockCount = (rowCount + blockRows - 1) / blockRows;
         blockRows = (rowCount + blockCount - 1) / Math.Max(1, blockCount); // equal blocks: a small last block would reload every tree for a few rows
         double[] rented = System.Buffers.ArrayPool<double>.Shared.Rent(blockRows * k);

@@ -21,9 +21,6 @@ namespace Inegi.UrbanGrowth.Trees;
 /// </remarks>
 public sealed partial class GradientBoostingModel : IClassifierModel
 {
-    /// <summary>Rows handed to one worker at a time when predicting in parallel.</summary>
-    private const int ParallelRows = 16384;
-
     /// <summary>Rows that walk one tree before the next: their walks are independent, so the CPU overlaps them.</summary>
     private const int BlockRows = 64;
 
@@ -159,40 +156,8 @@ public sealed partial class GradientBoostingModel : IClassifierModel
     /// <param name="probabilities">Row-major destination of <c>RowCount * 2</c> values: <c>p(0), p(1)</c> per row.</param>
     /// <param name="maxDegreeOfParallelism">Most blocks at once; -1 for all cores. The result never depends on it.</param>
     /// <exception cref="ArgumentException">A different schema or a short destination.</exception>
-    public unsafe void PredictProbabilities(FeatureMatrix features, Span<float> probabilities, int maxDegreeOfParallelism)
-    {
-        ArgumentNullException.ThrowIfNull(features);
-        Schema.EnsureCompatible(features.Schema, "The gradient-boosting model");
-        int rowCount = features.RowCount;
-        ArgumentOutOfRangeException.ThrowIfLessThan(probabilities.Length, rowCount * ClassCount, nameof(probabilities));
-        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Must be -1 (all cores) or >= 1.");
-        }
-
-        int blocks = (rowCount + ParallelRows - 1) / ParallelRows;
-        if (blocks <= 1 || maxDegreeOfParallelism == 1)
-        {
-            PredictRowsCore(features.Values, rowCount, probabilities);
-            return;
-        }
-
-        int nf = FeatureCount;
-        fixed (float* src = features.Values)
-        fixed (float* dst = probabilities)
-        {
-            nint srcAddress = (nint)src;
-            nint dstAddress = (nint)dst;
-            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, b =>
-            {
-                int r0 = b * ParallelRows;
-                int count = Math.Min(ParallelRows, rowCount - r0);
-                var rows = new ReadOnlySpan<float>((float*)srcAddress + ((long)r0 * nf), count * nf);
-                var dest = new Span<float>((float*)dstAddress + ((long)r0 * 2), count * 2);
-                PredictRowsCore(rows, count, dest);
-            });
-        }
-    }
+    public void PredictProbabilities(FeatureMatrix features, Span<float> probabilities, int maxDegreeOfParallelism) =>
+        RowBlocks.Predict(this, "The gradient-boosting model", features, probabilities, maxDegreeOfParallelism, PredictRowsCore);
 
     /// <summary>Class probabilities of every row of a matrix, as a new row-major array (<c>p(0), p(1)</c> per row).</summary>
     /// <param name="features">Rows; the schema must equal <see cref="Schema"/>.</param>

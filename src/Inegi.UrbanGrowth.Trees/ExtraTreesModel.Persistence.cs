@@ -41,29 +41,12 @@ public sealed partial class ExtraTreesModel
     /// <param name="stream">A writable stream.</param>
     public void Save(Stream stream) => ModelFileFrame.Write(stream, Magic, FormatVersion, WritePayload);
 
-    /// <summary>Writes the model to a file atomically (temporary file in the same folder, then rename).</summary>
+    /// <summary>Writes the model to a file atomically (temporary file in the same folder, then rename; <see cref="AtomicFile"/>).</summary>
     /// <param name="path">Destination file; replaced if it exists.</param>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Save(fs);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        AtomicFile.Write(path, Save);
     }
 
     /// <summary>Reads a model file.</summary>

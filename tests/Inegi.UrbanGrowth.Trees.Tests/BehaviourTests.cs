@@ -5,20 +5,7 @@ namespace Inegi.UrbanGrowth.Trees.Tests;
 
 public sealed class BehaviourTests
 {
-    private static FeatureMatrix Matrix(float[,] v)
-    {
-        int n = v.GetLength(0), f = v.GetLength(1);
-        var m = new FeatureMatrix(n, new FeatureSchema(Enumerable.Range(0, f).Select(i => $"c{i}")));
-        for (int r = 0; r < n; r++)
-        {
-            for (int c = 0; c < f; c++)
-            {
-                m[r, c] = v[r, c];
-            }
-        }
-
-        return m;
-    }
+    private static FeatureMatrix Matrix(float[,] v) => Metrics.Matrix(v);
 
     [Fact]
     public void Constructor_InvalidOptions_ArgumentExceptionNamingTheOption()

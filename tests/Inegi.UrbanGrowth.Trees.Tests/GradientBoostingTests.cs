@@ -11,25 +11,11 @@ internal static class HgbOracle
 
     private static readonly Lazy<(JsonElement Results, FeatureMatrix X, byte[] Y)> Run = new(() =>
     {
-        string script = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "sklearn_hgb_oracle.py"));
-        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script)))[..16];
-        string dir = Path.Combine(Path.GetTempPath(), "urbangrowth-hgb-oracle-" + hash);
-        string results = Path.Combine(dir, "results.json");
-        if (!File.Exists(results))
-        {
-            Directory.CreateDirectory(dir);
-            string json = Oracles.RunPython(script, [dir]);
-            string temp = results + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllText(temp, json);
-            File.Move(temp, results, overwrite: true);
-        }
-
-        byte[] xb = File.ReadAllBytes(Path.Combine(dir, "hgb_X.bin"));
-        float[] x = new float[xb.Length / 4];
-        Buffer.BlockCopy(xb, 0, x, 0, xb.Length);
+        var (results, dir) = OracleCache.Run("sklearn_hgb_oracle.py", "urbangrowth-hgb-oracle");
+        float[] x = OracleCache.ReadFloats(Path.Combine(dir, "hgb_X.bin"));
         byte[] y = File.ReadAllBytes(Path.Combine(dir, "hgb_y.bin"));
         var schema = new FeatureSchema(Enumerable.Range(0, Columns).Select(i => $"f{i}"));
-        return (JsonDocument.Parse(File.ReadAllText(results)).RootElement.Clone(), new FeatureMatrix(x, y.Length, schema), y);
+        return (results, new FeatureMatrix(x, y.Length, schema), y);
     });
 
     public static double Number(string name) => Run.Value.Results.GetProperty(name).GetDouble();
@@ -62,20 +48,7 @@ public sealed class GradientBoostingTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static FeatureMatrix Matrix(float[,] v)
-    {
-        int n = v.GetLength(0), f = v.GetLength(1);
-        var m = new FeatureMatrix(n, new FeatureSchema(Enumerable.Range(0, f).Select(i => $"c{i}")));
-        for (int r = 0; r < n; r++)
-        {
-            for (int c = 0; c < f; c++)
-            {
-                m[r, c] = v[r, c];
-            }
-        }
-
-        return m;
-    }
+    private static FeatureMatrix Matrix(float[,] v) => Metrics.Matrix(v);
 
     private static byte[] Bytes(GradientBoostingModel model)
     {

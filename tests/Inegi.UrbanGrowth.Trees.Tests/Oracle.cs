@@ -14,24 +14,7 @@ internal sealed record Dataset(FeatureMatrix X, byte[] Y, byte[]? Folds)
 /// <summary>Runs sklearn_oracle.py once per test run (it fits sklearn's ExtraTreesClassifier) and loads its output.</summary>
 internal static class Oracle
 {
-    // The oracle's output is cached per script version in the temp folder: sklearn runs once per machine, not per test run.
-    private static readonly Lazy<(JsonElement Results, string Dir)> Run = new(() =>
-    {
-        string script = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "sklearn_oracle.py"));
-        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script)))[..16];
-        string dir = Path.Combine(Path.GetTempPath(), "urbangrowth-trees-oracle-" + hash);
-        string results = Path.Combine(dir, "results.json");
-        if (!File.Exists(results))
-        {
-            Directory.CreateDirectory(dir);
-            string json = Oracles.RunPython(script, [dir]);
-            string temp = results + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllText(temp, json);
-            File.Move(temp, results, overwrite: true);
-        }
-
-        return (JsonDocument.Parse(File.ReadAllText(results)).RootElement.Clone(), dir);
-    });
+    private static readonly Lazy<(JsonElement Results, string Dir)> Run = new(() => OracleCache.Run("sklearn_oracle.py", "urbangrowth-trees-oracle"));
 
     public static JsonElement Results => Run.Value.Results;
 
@@ -42,9 +25,7 @@ internal static class Oracle
     public static Dataset Load(string name, int columns)
     {
         string dir = Run.Value.Dir;
-        byte[] xb = File.ReadAllBytes(Path.Combine(dir, name + "_X.bin"));
-        float[] x = new float[xb.Length / 4];
-        Buffer.BlockCopy(xb, 0, x, 0, xb.Length);
+        float[] x = OracleCache.ReadFloats(Path.Combine(dir, name + "_X.bin"));
         byte[] y = File.ReadAllBytes(Path.Combine(dir, name + "_y.bin"));
         string folds = Path.Combine(dir, name + "_folds.bin");
         var schema = new FeatureSchema(Enumerable.Range(0, columns).Select(i => $"f{i}"));
@@ -52,9 +33,57 @@ internal static class Oracle
     }
 }
 
+/// <summary>Runs a Python oracle script once per machine and script version, and reads what it wrote.</summary>
+internal static class OracleCache
+{
+    /// <summary>
+    /// Runs <paramref name="scriptFile"/> (copied beside the tests) into a temp folder named after a hash of the script,
+    /// unless that folder already holds its results: sklearn runs once per machine, not per test run.
+    /// </summary>
+    public static (JsonElement Results, string Dir) Run(string scriptFile, string cacheName)
+    {
+        string script = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, scriptFile));
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script)))[..16];
+        string dir = Path.Combine(Path.GetTempPath(), cacheName + "-" + hash);
+        string results = Path.Combine(dir, "results.json");
+        if (!File.Exists(results))
+        {
+            Directory.CreateDirectory(dir);
+            AtomicFile.WriteAllText(results, Oracles.RunPython(script, [dir]));
+        }
+
+        return (JsonDocument.Parse(File.ReadAllText(results)).RootElement.Clone(), dir);
+    }
+
+    /// <summary>A little-endian float32 file.</summary>
+    public static float[] ReadFloats(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        float[] values = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+        return values;
+    }
+}
+
 /// <summary>Small helpers the tests share.</summary>
 internal static class Metrics
 {
+    /// <summary>A feature matrix with columns c0, c1, ... from a 2-D array.</summary>
+    public static FeatureMatrix Matrix(float[,] v)
+    {
+        int n = v.GetLength(0), f = v.GetLength(1);
+        var m = new FeatureMatrix(n, new FeatureSchema(Enumerable.Range(0, f).Select(i => $"c{i}")));
+        for (int r = 0; r < n; r++)
+        {
+            for (int c = 0; c < f; c++)
+            {
+                m[r, c] = v[r, c];
+            }
+        }
+
+        return m;
+    }
+
     public static int ArgMax(ReadOnlySpan<float> p)
     {
         int best = 0;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Inegi.UrbanGrowth.Testing;
 using SkiaSharp;
 
@@ -10,17 +11,16 @@ public sealed class ChipTests
 {
     private const string NumpyChip = """
         import sys, numpy as np
-        from osgeo import gdal
-        path, cx, cy, n, cs = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-        ds = gdal.Open(path)
-        ox, pw, _, oy, _, ph = ds.GetGeoTransform()
-        a = ds.ReadAsArray().astype(np.float64)
+        raw, cx, cy, n, cs = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+        width, height, bands = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
+        ox, pw, _, oy, _, ph = (float(v) for v in sys.argv[9].split(","))
+        a = np.fromfile(raw, dtype="<f4").reshape(bands, height, width).astype(np.float64)
         side = 3 * cs; step = side / n; left = cx - side / 2; top = cy + side / 2
         k = np.arange(n)
         cols = np.floor((left + (k + 0.5) * step - ox) / pw).astype(int)
         rows = np.floor((top - (k + 0.5) * step - oy) / ph).astype(int)
-        inside = ((rows >= 0) & (rows < ds.RasterYSize))[:, None] & ((cols >= 0) & (cols < ds.RasterXSize))[None, :]
-        rc, cc = np.clip(rows, 0, ds.RasterYSize - 1), np.clip(cols, 0, ds.RasterXSize - 1)
+        inside = ((rows >= 0) & (rows < height))[:, None] & ((cols >= 0) & (cols < width))[None, :]
+        rc, cc = np.clip(rows, 0, height - 1), np.clip(cols, 0, width - 1)
         out = []
         for b in (2, 1, 0):  # red, green, blue
             v = a[b][rc][:, cc]
@@ -50,7 +50,15 @@ public sealed class ChipTests
         Assert.Equal((300, 300), (png.Width, png.Height));
 
         var (cx, cy) = Scene.Grid.PixelToMap((cellId % 9) + 0.5, (cellId / 9) + 0.5);
-        string[] lines = Oracles.RunPython(NumpyChip, [scene.Mosaic, F(cx), F(cy), "300", "1000"], 120).Trim().Split('\n');
+        // GDAL decodes the GeoTIFF (band-sequential float32 dump and its geotransform); numpy samples and stretches.
+        using JsonDocument info = JsonDocument.Parse(Oracles.RunGdal("gdalinfo", "-json", scene.Mosaic));
+        int[] size = [.. info.RootElement.GetProperty("size").EnumerateArray().Select(v => v.GetInt32())];
+        int bands = info.RootElement.GetProperty("bands").GetArrayLength();
+        string transform = string.Join(",", info.RootElement.GetProperty("geoTransform").EnumerateArray().Select(v => F(v.GetDouble())));
+        string raw = scene.Dir.File("mosaic.f32");
+        Oracles.RunGdal("gdal_translate", "-q", "-of", "ENVI", "-co", "INTERLEAVE=BSQ", "-ot", "Float32", scene.Mosaic, raw);
+        string[] lines = Oracles.RunPython(NumpyChip, [raw, F(cx), F(cy), "300", "1000", size[0].ToString(CultureInfo.InvariantCulture),
+            size[1].ToString(CultureInfo.InvariantCulture), bands.ToString(CultureInfo.InvariantCulture), transform], 120).Trim().Split('\n');
         int[] expected = [.. lines[3].Split(' ').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
         int compared = 0, differ = 0, outside = 0;
         for (int j = 0; j < 300; j++)

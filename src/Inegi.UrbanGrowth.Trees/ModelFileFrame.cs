@@ -94,7 +94,7 @@ internal static class ModelFileFrame
         {
             return readPayload(rest, (int)payloadLength);
         }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or InvalidDataException or OverflowException)
+        catch (Exception e) when (e is IOException or ArgumentException or FormatException or InvalidDataException or OverflowException)
         {
             throw new DataFileException(name, $"corrupt {what}: " + e.Message, e);
         }

@@ -9,6 +9,7 @@ internal static partial class Commands
 {
     public static int Change(string from, string to, string output, string? zones, string? stats, string? png)
     {
+        OutputPaths.Prepare([from, to, zones], [output, stats, png]);
         ChangeStatisticsAccumulator statistics = GrowthAnalysis.Change(from, to, output, zones, stats, png);
         Console.WriteLine(statistics.ToString());
         return UrbanCli.Success;
@@ -21,6 +22,9 @@ internal static partial class Commands
             throw new ArgumentException($"--years lists {years.Length} years for {maps.Length} maps");
         }
 
+        string? chart = png is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(png)) ?? ".", Path.GetFileNameWithoutExtension(png) + "_area.png");
+        OutputPaths.Prepare([.. maps, zones], [output, stats, png, chart]);
+
         UrbanTimeSeries series = GrowthAnalysis.Series(maps, years, output, zones, consistent ? new TemporalConsistencyRule() : null,
             consistent ? Path.GetDirectoryName(Path.GetFullPath(output)) : null, png);
         if (stats is not null)
@@ -30,8 +34,7 @@ internal static partial class Commands
 
         if (png is not null)
         {
-            string chart = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(png)) ?? ".", Path.GetFileNameWithoutExtension(png) + "_area.png");
-            PngFile.Write(chart, UrbanAreaChart.Render(years, UrbanAreaChart.FromTimeSeries(series, includeNational: true), "Urban area per year"));
+            PngFile.Write(chart!, UrbanAreaChart.Render(years, UrbanAreaChart.FromTimeSeries(series, includeNational: true), "Urban area per year"));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pictures: {png}, {chart}"));
         }
 

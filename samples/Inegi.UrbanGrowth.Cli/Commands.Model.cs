@@ -11,9 +11,10 @@ internal static partial class Commands
 {
     public static int Synth(string outDir, int cellsX, int cellsY, int[] years, int seed)
     {
-        if (cellsX < 3 || cellsY < 3)
+        // The synthetic scene needs 4 cells a side (SyntheticSceneOptions); refuse here with the option's name.
+        if (cellsX < 4 || cellsY < 4)
         {
-            throw new ArgumentException("--cells-x and --cells-y must be at least 3");
+            throw new ArgumentException("--cells-x and --cells-y must be at least 4");
         }
 
         var scene = new SyntheticScene(new SyntheticSceneOptions { CellsX = cellsX, CellsY = cellsY, Years = years, Seed = seed });
@@ -40,6 +41,7 @@ internal static partial class Commands
             throw new ArgumentException("--trees must be at least 1");
         }
 
+        OutputPaths.Prepare([featuresPath, FeatureExtractionSettings.SidecarPath(featuresPath), prevalenceText is not null && File.Exists(prevalenceText) ? prevalenceText : null], [output]);
         double? prevalence = ParsePrevalence(prevalenceText);
         TrainingOptions options = ModelOptions(kind, lenet, trees, seed, threads) with
         {
@@ -50,7 +52,7 @@ internal static partial class Commands
         };
         (FeatureTable table, FeatureExtractionSettings settings) = ReadTable(featuresPath, options);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        TrainingResult result = ModelTrainer.Train(table, settings, options);
+        TrainingResult result = AsDataError(featuresPath, () => ModelTrainer.Train(table, settings, options));
         result.Model.Save(output);
         string decision = prevalence is { } p
             ? string.Create(CultureInfo.InvariantCulture, $" (urban prevalence {p:0.####}, chosen on out-of-fold cells: {(maxRecallLoss is null ? "urban F1" : "urban precision")} {result.Calibration?.Score:0.###}{(result.PilotRecall is { } pilot ? $", urban recall {result.Calibration?.Confusion.Recall:0.###} against the pilot's {pilot:0.###}" : "")})")
@@ -99,7 +101,30 @@ internal static partial class Commands
             return (content.Table, content.Settings);
         }
 
-        return (FeatureCsv.Read(path, options.MaxDegreeOfParallelism), FeatureExtractionSettings.ReadSidecarOrDefault(path));
+        FeatureTable table = FeatureCsv.Read(path, options.MaxDegreeOfParallelism);
+        return (table, FeatureExtractionSettings.ReadSidecarFor(path, table.Features.Schema));
+    }
+
+    /// <summary>
+    /// Runs a step on a table read from <paramref name="path"/>, reporting the library's complaints about the table's
+    /// content (labels other than 0 and 1, a single class, no feature that separates the classes) as problems of that file: they are data errors (exit 1),
+    /// not argument errors. The options were checked before, so an argument error here can only come from the data.
+    /// </summary>
+    private static T AsDataError<T>(string path, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (ArgumentException e) when (e.ParamName is "labels" or "table" or "features" or "x" or "schema")
+        {
+            throw new DataFileException(path, ErrorBoundary.WithoutParameterName(e), e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // E.g. "feature selection kept no feature": a property of this table, so it names the table.
+            throw new DataFileException(path, e.Message, e);
+        }
     }
 
     private static double? ParsePrevalence(string? text)
@@ -135,8 +160,9 @@ internal static partial class Commands
         }
 
         TrainingOptions options = ModelOptions(kind, lenet, trees, seed, threads);
+        OutputPaths.Prepare([featuresPath, FeatureExtractionSettings.SidecarPath(featuresPath)], [json]);
         FeatureTable table = ReadTable(featuresPath, options).Table;
-        EvaluationResult result = ModelEvaluator.CrossValidate(table, folds, options, blockCells);
+        EvaluationResult result = AsDataError(featuresPath, () => ModelEvaluator.CrossValidate(table, folds, options, blockCells));
         Console.WriteLine(result.ToText());
         if (json is not null)
         {

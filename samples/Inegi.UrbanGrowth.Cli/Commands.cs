@@ -63,6 +63,8 @@ internal static partial class Commands
             throw new ArgumentException("--non-urban must be at least 1");
         }
 
+        OutputPaths.Prepare([gridPath, .. mosaicPaths ?? []], [output]);
+
         int nonUrban = nonUrbanCount ?? perClass;
 
         using Mosaic? mosaic = mosaicPaths is { Length: > 0 } ? OpenMosaic(mosaicPaths, null) : null;
@@ -82,6 +84,7 @@ internal static partial class Commands
     public static int Features(string[] mosaicPaths, string? bands, string gridPath, string? cellsPath, string output, float scale, float offset, string tasseledCap, int threads)
     {
         RequireFile(gridPath);
+        OutputPaths.Prepare([.. mosaicPaths, gridPath, cellsPath], [output, FeatureExtractionSettings.SidecarPath(output)]);
         using Mosaic mosaic = OpenMosaic(mosaicPaths, bands);
         using CellGrid grid = CellGrid.Open(gridPath, mosaic);
         IReadOnlyList<SampledCell>? cells = cellsPath is null ? null : TrainingSample.ReadCsv(cellsPath, grid.Width);
@@ -95,6 +98,7 @@ internal static partial class Commands
     public static int Patches(string[] mosaicPaths, string? bands, string gridPath, string cellsPath, string output, float scale, float offset, string tasseledCap, int threads)
     {
         RequireFile(gridPath);
+        OutputPaths.Prepare([.. mosaicPaths, gridPath, cellsPath], [output]);
         using Mosaic mosaic = OpenMosaic(mosaicPaths, bands);
         using CellGrid grid = CellGrid.Open(gridPath, mosaic);
         IReadOnlyList<SampledCell> cells = TrainingSample.ReadCsv(cellsPath, grid.Width);
@@ -125,6 +129,9 @@ internal static partial class Commands
         {
             throw new ArgumentException("--threshold must lie between 0 and 1");
         }
+
+        // Before the model is read or a cell computed: a map that cannot be written fails in the first second.
+        OutputPaths.Prepare([.. mosaicPaths, gridPath, modelPath, excludePath], [output, json]);
 
         UrbanModel model = UrbanModel.Load(modelPath);
         SensorSettings? sensor = null;
@@ -183,6 +190,8 @@ internal static partial class Commands
             throw new ArgumentException("--max-recall-loss must lie in [0, 1)");
         }
 
+        OutputPaths.Prepare([mapPath, gridPath, excludePath], [output]);
+
         IEnumerable<(int Row, int Column)>? excluded = null;
         if (excludePath is not null)
         {
@@ -216,6 +225,8 @@ internal static partial class Commands
         {
             throw new ArgumentException("--exclude needs --grid (it leaves cells out of the national table)");
         }
+
+        OutputPaths.Prepare([mapPath, contextPath, gridPath, excludePath], [output, json]);
 
         (int Row, int Column)[]? excluded = null;
         if (excludePath is not null)
@@ -259,6 +270,8 @@ internal static partial class Commands
         {
             throw new ArgumentException("--target-se must lie between 0 and 0.5");
         }
+
+        OutputPaths.Prepare([mapPath], [output, Path.ChangeExtension(output, ".geojson")]);
 
         using GeoTiffReader map = GeoTiffReader.Open(mapPath);
         RasterInfo info = map.Info;
@@ -314,6 +327,7 @@ internal static partial class Commands
     public static int ValidationAssess(string mapPath, string samplePath, string? json, string? csv)
     {
         RequireFile(mapPath);
+        OutputPaths.Prepare([mapPath, samplePath], [json, csv]);
         using GeoTiffReader map = GeoTiffReader.Open(mapPath);
         RasterInfo info = map.Info;
         byte[] classes = new byte[checked(info.Width * info.Height)];

@@ -25,15 +25,9 @@ internal static class UrbanCli
         {
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is DataFileException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or NotSupportedException or FormatException)
+        catch (Exception e)
         {
-            Console.Error.WriteLine("urban: error: " + OneLine(e.Message));
-            return e is ArgumentException ? UsageError : DataError;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("urban: cancelled");
-            return DataError;
+            return ErrorBoundary.Report(e, Console.Error);
         }
     }
 

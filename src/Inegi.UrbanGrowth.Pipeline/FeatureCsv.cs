@@ -54,7 +54,7 @@ public static class FeatureCsv
 }
 
 /// <summary>
-/// Streams rows to a features CSV (SPEC 8). The file appears under its name only after <see cref="Commit"/>;
+/// Streams rows to a features CSV (SPEC 8). The file appears under its name only after <see cref="Commit()"/>;
 /// disposing without committing removes the partial file.
 /// </summary>
 public sealed class FeatureCsvWriter : IDisposable
@@ -62,6 +62,7 @@ public sealed class FeatureCsvWriter : IDisposable
     private readonly string _path;
     private readonly string _temporaryPath;
     private readonly StreamWriter _writer;
+    private readonly System.Security.Cryptography.SHA256 _hash = System.Security.Cryptography.SHA256.Create();
     private readonly int _featureCount;
     private readonly char[] _buffer = new char[64];
     private bool _committed;
@@ -83,7 +84,21 @@ public sealed class FeatureCsvWriter : IDisposable
 
         _temporaryPath = AtomicFile.TemporaryPathFor(_path);
         _featureCount = schema.Count;
-        _writer = new StreamWriter(_temporaryPath, append: false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+        AtomicFile.RemoveStaleTemporaries(_path);
+        FileStream file;
+        try
+        {
+            file = new FileStream(_temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw AtomicFile.WriteFailure(_path, _temporaryPath, e);
+        }
+
+        // The bytes pass through SHA-256 on their way to the file: the settings sidecar records the hash, so that a
+        // reader can tell whether the two files were written by the same run.
+        var hashing = new System.Security.Cryptography.CryptoStream(file, _hash, System.Security.Cryptography.CryptoStreamMode.Write);
+        _writer = new StreamWriter(hashing, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
         _writer.Write(string.Join(',', FeatureCsv.IdentityColumns));
         foreach (string name in schema.Names)
         {
@@ -140,14 +155,38 @@ public sealed class FeatureCsvWriter : IDisposable
     }
 
     /// <summary>Flushes and renames the file into place.</summary>
-    public void Commit()
+    public void Commit() => Commit(null);
+
+    /// <summary>
+    /// Flushes the CSV, writes its settings sidecar (with the CSV's length and SHA-256) when settings are given, then
+    /// renames the CSV into place. The sidecar goes first: a run killed between the two leaves a sidecar that does
+    /// not match the CSV beside it, which readers refuse, rather than a new CSV beside an old sidecar.
+    /// </summary>
+    /// <param name="settings">The settings the features were computed with, or null for no sidecar.</param>
+    public void Commit(FeatureExtractionSettings? settings)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _writer.Flush();
         _writer.Dispose();
-        File.Move(_temporaryPath, _path, overwrite: true);
-        _committed = true;
         _disposed = true;
+        if (settings is not null)
+        {
+            string hash = Convert.ToHexStringLower(_hash.Hash!);
+            settings.WriteSidecar(_path, new FileInfo(_temporaryPath).Length, hash);
+        }
+
+        try
+        {
+            File.Move(_temporaryPath, _path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            AtomicFile.TryDelete(_temporaryPath);
+            throw AtomicFile.WriteFailure(_path, _temporaryPath, e);
+        }
+
+        _committed = true;
+        _hash.Dispose();
     }
 
     /// <inheritdoc/>
@@ -165,6 +204,7 @@ public sealed class FeatureCsvWriter : IDisposable
 
         _disposed = true;
         _writer.Dispose();
+        _hash.Dispose();
         AtomicFile.TryDelete(_temporaryPath);
     }
 }

@@ -103,10 +103,9 @@ public static class FeatureExtraction
                 progress?.Report(new PipelineProgress("features", start + n, total, stopwatch.Elapsed));
             }
 
-            writer.Commit();
+            writer.Commit(extractor.Settings);
         }
 
-        extractor.Settings.WriteSidecar(outputPath);
         return new FeatureExtractionSummary(written, incomplete, stopwatch.Elapsed);
     }
 }

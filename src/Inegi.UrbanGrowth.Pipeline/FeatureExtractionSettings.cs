@@ -127,6 +127,93 @@ public sealed record FeatureExtractionSettings
     public void WriteSidecar(string featuresCsvPath) =>
         AtomicFile.WriteAllText(SidecarPath(featuresCsvPath), ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
+    /// <summary>
+    /// Writes the settings beside a features CSV with the CSV's length and SHA-256, which
+    /// <see cref="ReadSidecarFor"/> checks.
+    /// </summary>
+    /// <param name="featuresCsvPath">The features CSV.</param>
+    /// <param name="csvLength">Its length in bytes.</param>
+    /// <param name="csvSha256">Its SHA-256, lower-case hexadecimal.</param>
+    public void WriteSidecar(string featuresCsvPath, long csvLength, string csvSha256)
+    {
+        JsonObject json = ToJson();
+        json[CsvKey] = new JsonObject { ["bytes"] = csvLength, ["sha256"] = csvSha256 };
+        AtomicFile.WriteAllText(SidecarPath(featuresCsvPath), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>
+    /// Reads the settings of a features CSV and checks that they belong to it: a sidecar that records the CSV's
+    /// length and SHA-256 must match the CSV beside it (files of two runs, or of a run killed between the two
+    /// writes, are refused), and the CSV's feature columns must be the ones the sidecar's channels produce. A CSV
+    /// without a sidecar (default settings, any columns), or with a sidecar of the versions that recorded no hash,
+    /// is read as before.
+    /// </summary>
+    /// <param name="featuresCsvPath">The features CSV.</param>
+    /// <param name="csvSchema">The feature columns of its header.</param>
+    /// <exception cref="DataFileException">The sidecar is unreadable, belongs to another CSV, or names other channels.</exception>
+    public static FeatureExtractionSettings ReadSidecarFor(string featuresCsvPath, FeatureSchema csvSchema)
+    {
+        ArgumentNullException.ThrowIfNull(csvSchema);
+        string sidecar = SidecarPath(featuresCsvPath);
+        JsonNode? node = ReadSidecarJson(sidecar);
+        FeatureExtractionSettings settings = node is null ? Default : FromJson(node, sidecar);
+        if (node?[CsvKey] is JsonObject recorded)
+        {
+            long bytes;
+            string? sha;
+            try
+            {
+                bytes = recorded["bytes"]?.GetValue<long>() ?? -1;
+                sha = recorded["sha256"]?.GetValue<string>();
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException)
+            {
+                throw new DataFileException(sidecar, "invalid feature settings: " + e.Message, e);
+            }
+
+            long actual = new FileInfo(featuresCsvPath).Length;
+            if (bytes != actual || !string.Equals(sha, Sha256Of(featuresCsvPath), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DataFileException(sidecar, string.Create(CultureInfo.InvariantCulture,
+                    $"these settings were written for another version of {featuresCsvPath} ({bytes} bytes, the file has {actual}, or its SHA-256 differs): the two files come from different runs; rerun 'urban features'"));
+            }
+        }
+
+        FeatureSchema expected = settings.CreateSchema();
+        if (node is not null && !expected.Equals(csvSchema))
+        {
+            throw new DataFileException(featuresCsvPath, string.Create(CultureInfo.InvariantCulture,
+                $"the header's {csvSchema.Count} feature columns do not match the {expected.Count} of the {settings.Channels.Count} channels in its settings {sidecar}"));
+        }
+
+        return settings;
+    }
+
+    private const string CsvKey = "features_csv";
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
+    private static JsonNode? ReadSidecarJson(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) ?? throw new DataFileException(path, "empty JSON");
+        }
+        catch (JsonException e)
+        {
+            throw new DataFileException(path, "not valid JSON: " + e.Message, e);
+        }
+    }
+
     /// <summary>Reads the settings beside a features CSV, or returns <see cref="Default"/> when there is none.</summary>
     /// <param name="featuresCsvPath">The features CSV.</param>
     public static FeatureExtractionSettings ReadSidecarOrDefault(string featuresCsvPath)

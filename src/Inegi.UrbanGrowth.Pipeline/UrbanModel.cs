@@ -374,6 +374,13 @@ public sealed class UrbanModel
                 throw new DataFileException(sourceName, "corrupt model header (payload length)");
             }
 
+            // The declared length is checked against the file before anything that size is allocated.
+            if (stream.CanSeek && length + 32 > stream.Length - stream.Position)
+            {
+                throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                    $"truncated model file: the header announces a payload of {length} bytes, the file holds {Math.Max(stream.Length - stream.Position - 32, 0)}"));
+            }
+
             byte[] payload = r.ReadBytes((int)length);
             byte[] hash = r.ReadBytes(32);
             if (payload.Length != length || hash.Length != 32)
@@ -397,9 +404,19 @@ public sealed class UrbanModel
             }
 
             int blobLength = p.ReadInt32();
+            if (blobLength < 0 || blobLength > payload.Length - p.BaseStream.Position)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"classifier length {blobLength} is out of range"));
+            }
+
             byte[] blob = p.ReadBytes(blobLength);
             float threshold = p.ReadSingle();
             int classCount = p.ReadInt32();
+            if (classCount < 0 || classCount > (payload.Length - p.BaseStream.Position) / sizeof(double))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"class count {classCount} is out of range"));
+            }
+
             double[] priors = new double[classCount];
             for (int c = 0; c < classCount; c++)
             {

@@ -54,6 +54,9 @@ public sealed class GeoTiffReader : IRasterSource
     private readonly bool _swapBytes;
     private int _disposed;
 
+    /// <summary>Which blocks are absent from the file (byte count or offset 0), or null when all are present.</summary>
+    private readonly bool[]? _sparse;
+
     private GeoTiffReader(RasterInfo info, Tiff first, GeoTiffReaderOptions options)
     {
         Info = info;
@@ -70,6 +73,7 @@ public sealed class GeoTiffReader : IRasterSource
         _predictor = LibTiffGlue.GetInt(first, TiffTag.PREDICTOR, 1);
         _swapBytes = first.IsBigEndian() == BitConverter.IsLittleEndian && _bytesPerSample > 1;
         _nativeDeflate = info.Compression == RasterCompression.Deflate && _predictor is 1 or 2;
+        _sparse = SparseBlocks(first, info.IsTiled);
         _idle.Add(first);
     }
 
@@ -325,6 +329,14 @@ public sealed class GeoTiffReader : IRasterSource
             int read;
             try
             {
+                if (_sparse is not null && blockIndex < _sparse.Length && _sparse[blockIndex])
+                {
+                    // A sparse block (offset and byte count 0, GDAL's SPARSE_OK=TRUE): GDAL reads it as nodata, or 0
+                    // without nodata, and so do we.
+                    FillSparse(buffer.AsSpan(0, length));
+                    return;
+                }
+
                 read = _nativeDeflate ? InflateBlock(tiff, blockIndex, buffer, length) : Info.IsTiled ? tiff.ReadEncodedTile(blockIndex, buffer, 0, length) : tiff.ReadEncodedStrip(blockIndex, buffer, 0, length);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -350,6 +362,50 @@ public sealed class GeoTiffReader : IRasterSource
             _handleSlots.Release();
         }
     }
+
+    /// <summary>The blocks whose byte count or offset is 0: GDAL writes no data for them (SPARSE_OK=TRUE).</summary>
+    private static bool[]? SparseBlocks(Tiff tiff, bool tiled)
+    {
+        long[]? counts = tiff.GetField(tiled ? TiffTag.TILEBYTECOUNTS : TiffTag.STRIPBYTECOUNTS)?[0].TolongArray();
+        long[]? offsets = tiff.GetField(tiled ? TiffTag.TILEOFFSETS : TiffTag.STRIPOFFSETS)?[0].TolongArray();
+        if (counts is null || offsets is null)
+        {
+            return null;
+        }
+
+        bool[]? sparse = null;
+        int n = Math.Min(counts.Length, offsets.Length);
+        for (int i = 0; i < n; i++)
+        {
+            if (counts[i] == 0 || offsets[i] == 0)
+            {
+                sparse ??= new bool[n];
+                sparse[i] = true;
+            }
+        }
+
+        return sparse;
+    }
+
+    /// <summary>Fills a decoded block with the nodata value (zero without one), in the block's native sample type.</summary>
+    private void FillSparse(Span<byte> block)
+    {
+        double value = Info.NoData ?? 0;
+        switch (Info.SampleType)
+        {
+            case RasterSampleType.Byte: block.Fill(Saturate<byte>(value)); break;
+            case RasterSampleType.UInt16: MemoryMarshal.Cast<byte, ushort>(block).Fill(Saturate<ushort>(value)); break;
+            case RasterSampleType.Int16: MemoryMarshal.Cast<byte, short>(block).Fill(Saturate<short>(value)); break;
+            case RasterSampleType.UInt32: MemoryMarshal.Cast<byte, uint>(block).Fill(Saturate<uint>(value)); break;
+            case RasterSampleType.Int32: MemoryMarshal.Cast<byte, int>(block).Fill(Saturate<int>(value)); break;
+            case RasterSampleType.Float32: MemoryMarshal.Cast<byte, float>(block).Fill((float)value); break;
+            case RasterSampleType.Float64: MemoryMarshal.Cast<byte, double>(block).Fill(value); break;
+            default: block.Clear(); break;
+        }
+    }
+
+    private static T Saturate<T>(double value) where T : unmanaged, INumber<T> =>
+        double.IsNaN(value) ? T.Zero : T.CreateSaturating(value);
 
     /// <summary>
     /// Deflate fast path: LibTiff.NET reads the raw block, the runtime's native zlib inflates it (several times faster
@@ -500,6 +556,12 @@ public sealed class GeoTiffReader : IRasterSource
         if (transform is null && options.RequireGeoreferencing)
         {
             throw new DataFileException(path, "no georeferencing (neither ModelPixelScale + ModelTiepoint nor ModelTransformation)");
+        }
+
+        if (transform is { } g && (!double.IsFinite(g.OriginX) || !double.IsFinite(g.OriginY) || !double.IsFinite(g.PixelWidth) || !double.IsFinite(g.PixelHeight)
+            || g.PixelWidth * g.PixelHeight - g.RowRotation * g.ColumnRotation == 0))
+        {
+            throw new DataFileException(path, string.Create(CultureInfo.InvariantCulture, $"invalid georeferencing: pixel size {g.PixelWidth} x {g.PixelHeight} (a pixel must have a non-zero, finite size)"));
         }
 
         double? noData = options.NoDataOverride ?? LibTiffGlue.ParseNoData(LibTiffGlue.GetText(tiff, LibTiffGlue.GdalNoData));

@@ -125,7 +125,7 @@ public sealed class GeoTiffWriter : IDisposable
     public bool IsBigTiff { get; private init; }
 
     /// <summary>Starts writing a GeoTIFF.</summary>
-    /// <param name="path">The final file; its folder must exist. An existing file is replaced on commit.</param>
+    /// <param name="path">The final file; a missing folder is created. An existing file is replaced on commit.</param>
     /// <param name="options">Size, type, georeferencing and layout.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public static GeoTiffWriter Create(string path, GeoTiffWriteOptions options)
@@ -135,15 +135,27 @@ public sealed class GeoTiffWriter : IDisposable
         Validate(options);
         string full = System.IO.Path.GetFullPath(path);
         string folder = System.IO.Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(folder))
-        {
-            throw new DirectoryNotFoundException($"{full}: the folder does not exist.");
-        }
-
-        string temp = System.IO.Path.Combine(folder, "." + System.IO.Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        Directory.CreateDirectory(folder);
+        AtomicFile.RemoveStaleTemporaries(full);
+        string temp = AtomicFile.TemporaryPathFor(full);
         long bytes = (long)options.Width * options.Height * options.BandCount * RasterSampleTypes.SizeOf(options.SampleType);
         bool big = options.BigTiff ?? bytes >= BigTiffThresholdBytes;
-        Tiff tiff = LibTiffGlue.Open(temp, big ? "w8" : "w");
+        Tiff tiff;
+        try
+        {
+            // Create the file first: LibTiff reports an unwritable folder as "not a readable TIFF".
+            using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            {
+            }
+
+            tiff = LibTiffGlue.Open(temp, big ? "w8" : "w");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataFileException)
+        {
+            AtomicFile.TryDelete(temp);
+            throw AtomicFile.WriteFailure(full, temp, e is DataFileException { InnerException: { } inner } ? inner : e);
+        }
+
         try
         {
             WriteTags(tiff, options);
@@ -248,7 +260,16 @@ public sealed class GeoTiffWriter : IDisposable
             throw new IOException($"{Path}: could not write the TIFF directory ({LibTiffGlue.LastError("LibTiff error")}).");
         }
 
-        File.Move(_tempPath, Path, overwrite: true);
+        try
+        {
+            File.Move(_tempPath, Path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            AtomicFile.TryDelete(_tempPath);
+            throw AtomicFile.WriteFailure(Path, _tempPath, e);
+        }
+
         _committed = true;
         ReturnBuffers();
     }

@@ -273,9 +273,9 @@ public sealed partial class ExtraTreesModel
         {
             int start = roots[t];
             int end = t + 1 < roots.Length ? roots[t + 1] : n;
-            if (end <= start)
+            if (start < 0 || end > n || end <= start)
             {
-                throw new InvalidDataException($"tree {t} has no nodes");
+                throw new InvalidDataException($"tree {t} has no nodes inside the {n} stored");
             }
 
             for (int i = start; i < end; i++)

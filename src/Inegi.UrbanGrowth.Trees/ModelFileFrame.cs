@@ -71,6 +71,13 @@ internal static class ModelFileFrame
             throw new DataFileException(name, $"corrupt {what}: payload length {payloadLength} is impossible");
         }
 
+        // Check the declared length against what the file holds before allocating it: a damaged header must be a
+        // one-line error, not an out-of-memory abort.
+        if (stream.CanSeek && payloadLength + ChecksumLength > stream.Length - stream.Position)
+        {
+            throw new DataFileException(name, $"truncated {what}: the header announces {HeaderLength + payloadLength + ChecksumLength} bytes, the file holds {stream.Length - stream.Position + HeaderLength}");
+        }
+
         byte[] rest = new byte[payloadLength + ChecksumLength];
         int read = stream.ReadAtLeast(rest, rest.Length, throwOnEndOfStream: false);
         if (read < rest.Length)
@@ -87,7 +94,7 @@ internal static class ModelFileFrame
         {
             return readPayload(rest, (int)payloadLength);
         }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or InvalidDataException or OverflowException)
+        catch (Exception e) when (e is IOException or ArgumentException or FormatException or InvalidDataException or OverflowException)
         {
             throw new DataFileException(name, $"corrupt {what}: " + e.Message, e);
         }

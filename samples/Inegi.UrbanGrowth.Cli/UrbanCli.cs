@@ -52,6 +52,7 @@ internal static class UrbanCli
         root.Subcommands.Add(ValidationAssessCommand());
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(ValidateCommands.Build());
+        ClusterCommands.AddTo(root);
         return root;
     }
 

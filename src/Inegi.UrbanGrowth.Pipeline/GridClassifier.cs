@@ -37,6 +37,13 @@ public sealed record ClassificationOptions
     /// counting them flatters the national figures (docs/accuracy.md). Null or empty: every labelled cell counts.
     /// </summary>
     public IReadOnlyCollection<(int Row, int Column)>? ExcludedFromConfusion { get; init; }
+
+    /// <summary>
+    /// Classify only this window of the grid (in cells: X column, Y row): a tile of a national run. The map then
+    /// covers just the window, georeferenced at its corner, and its cells get the same values as in the whole-grid
+    /// map, because each patch is still read from the whole mosaic, beyond the window where it must. Null: the whole grid.
+    /// </summary>
+    public PixelWindow? Cells { get; init; }
 }
 
 /// <summary>How the digital numbers of one mosaic become reflectance, and which tasseled-cap table suits its sensor.</summary>
@@ -124,21 +131,28 @@ public static class GridClassifier
         var extractor = new CellFeatureExtractor(settings, model.FeatureKind);
         model.InputSchema.EnsureCompatible(extractor.Schema, "the model");
 
-        int width = grid.Width, height = grid.Height;
+        PixelWindow cells = options.Cells ?? new PixelWindow(0, 0, grid.Width, grid.Height);
+        if (!cells.IsInside(grid.Width, grid.Height) || cells.Width < 1 || cells.Height < 1)
+        {
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The cell window (x {cells.X}, y {cells.Y}, {cells.Width} x {cells.Height}) is not inside the {grid.Width} x {grid.Height} grid."), nameof(options));
+        }
+
+        int width = cells.Width, height = cells.Height;
         var writeOptions = new GeoTiffWriteOptions
         {
             Width = width,
             Height = height,
             BandCount = 2,
             SampleType = RasterSampleType.Byte,
-            GeoTransform = grid.Info.GeoTransform,
+            GeoTransform = CornerOf(grid.Info.GeoTransform, cells),
             Epsg = grid.Info.Epsg,
             NoData = UrbanClass.Undefined,
         };
 
         var stopwatch = Stopwatch.StartNew();
         long classified = 0, incomplete = 0, urban = 0, labelledIncomplete = 0, labelledExcluded = 0;
-        HashSet<long> excluded = ExcludedCells(options.ExcludedFromConfusion, width, height);
+        HashSet<long> excluded = ExcludedCells(options.ExcludedFromConfusion, grid.Width, grid.Height);
         long[,] confusion = new long[2, 2];
         bool anyLabel = false;
         int rowsPerBatch = Math.Max(1, options.RowsPerBatch);
@@ -160,11 +174,11 @@ public static class GridClassifier
         {
             cancellationToken.ThrowIfCancellationRequested();
             int rows = Math.Min(rowsPerBatch, height - firstRow);
-            int cells = rows * width;
-            ComputeFeatures(mosaic, grid, extractor, firstRow, rows, features, complete, parallel);
+            int count = rows * width;
+            ComputeFeatures(mosaic, grid, extractor, cells with { Y = cells.Y + firstRow, Height = rows }, features, complete, parallel);
 
             int completeCount = 0;
-            for (int i = 0; i < cells; i++)
+            for (int i = 0; i < count; i++)
             {
                 if (complete[i])
                 {
@@ -174,10 +188,10 @@ public static class GridClassifier
 
             if (completeCount > 0)
             {
-                PredictComplete(model, features, complete, cells, completeCount, featureCount, probability);
+                PredictComplete(model, features, complete, count, completeCount, featureCount, probability);
             }
 
-            grid.ReadLabels(firstRow, rows, labels.AsSpan(0, cells));
+            grid.ReadLabels(cells with { Y = cells.Y + firstRow, Height = rows }, labels.AsSpan(0, count));
             for (int r = 0; r < rows; r++)
             {
                 Span<byte> classRow = mapRows.AsSpan(0, width);
@@ -212,7 +226,7 @@ public static class GridClassifier
                     if (label <= UrbanClass.Urban)
                     {
                         anyLabel = true;
-                        if (excluded.Count > 0 && excluded.Contains(((long)(firstRow + r) * width) + c))
+                        if (excluded.Count > 0 && excluded.Contains(((long)(cells.Y + firstRow + r) * grid.Width) + cells.X + c))
                         {
                             labelledExcluded++;
                         }
@@ -244,6 +258,13 @@ public static class GridClassifier
         };
     }
 
+    /// <summary>The geotransform of a window's raster: the same pixels, the origin moved to the window's corner.</summary>
+    private static GeoTransform CornerOf(GeoTransform grid, PixelWindow window)
+    {
+        (double x, double y) = grid.PixelToMap(window.X, window.Y);
+        return grid with { OriginX = x, OriginY = y };
+    }
+
     private static HashSet<long> ExcludedCells(IReadOnlyCollection<(int Row, int Column)>? cells, int width, int height)
     {
         var set = new HashSet<long>();
@@ -267,18 +288,18 @@ public static class GridClassifier
     }
 
     /// <summary>
-    /// Computes the features of the cells of <paramref name="rows"/> grid rows starting at <paramref name="firstRow"/>,
-    /// in parallel over cells; <paramref name="complete"/> tells which cells have a full patch without nodata.
+    /// Computes the features of the cells of a window of the grid (whole rows for a whole-grid run), in parallel over
+    /// cells, row-major; <paramref name="complete"/> tells which cells have a full patch without nodata.
     /// </summary>
-    internal static void ComputeFeatures(Mosaic mosaic, CellGrid grid, CellFeatureExtractor extractor, int firstRow, int rows,
+    internal static void ComputeFeatures(Mosaic mosaic, CellGrid grid, CellFeatureExtractor extractor, PixelWindow window,
         float[] features, bool[] complete, ParallelOptions parallel)
     {
-        int width = grid.Width;
-        int cells = rows * width;
+        int width = window.Width;
+        int cells = window.Height * width;
         int featureCount = extractor.FeatureCount;
         Parallel.For(0, cells, parallel, extractor.CreateScratch, (i, _, scratch) =>
         {
-            int row = firstRow + (i / width), col = i % width;
+            int row = window.Y + (i / width), col = window.X + (i % width);
             complete[i] = TryExtract(mosaic, grid, extractor, row, col, scratch, features.AsSpan(i * featureCount, featureCount));
             return scratch;
         }, _ => { });

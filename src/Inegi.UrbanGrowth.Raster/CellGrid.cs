@@ -182,6 +182,15 @@ public sealed class CellGrid : IDisposable
         _labels.Read(new PixelWindow(0, firstRow, Width, rowCount), band0, destination);
     }
 
+    /// <summary>Reads the labels of a window of cells (a tile of a national run).</summary>
+    /// <param name="cells">The window, in cells (X column, Y row); must lie inside the grid.</param>
+    /// <param name="destination">At least <c>cells.Width * cells.Height</c> labels, row-major.</param>
+    public void ReadLabels(PixelWindow cells, Span<byte> destination)
+    {
+        ReadOnlySpan<int> band0 = [0];
+        _labels.Read(cells, band0, destination);
+    }
+
     /// <summary>Reads every label (index = cell id).</summary>
     public byte[] ReadAllLabels()
     {

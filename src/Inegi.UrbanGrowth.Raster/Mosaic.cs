@@ -72,11 +72,12 @@ public sealed record MosaicOptions
 /// </summary>
 public sealed class Mosaic : IDisposable
 {
-    private readonly GeoTiffReader[] _readers;
+    // GeoTIFFs, or VRT mosaics of GeoTIFF tiles (VrtRaster).
+    private readonly IRasterSource[] _readers;
     private readonly int[] _fileBand;
-    private readonly GeoTiffReader[] _bandReader;
+    private readonly IRasterSource[] _bandReader;
 
-    private Mosaic(GeoTiffReader[] readers, GeoTiffReader[] bandReader, int[] fileBand, double? noData)
+    private Mosaic(IRasterSource[] readers, IRasterSource[] bandReader, int[] fileBand, double? noData)
     {
         _readers = readers;
         _bandReader = bandReader;
@@ -111,13 +112,13 @@ public sealed class Mosaic : IDisposable
     public IReadOnlyList<string> Paths => [.. _readers.Select(r => r.Info.Path)];
 
     /// <summary>Opens a multi-band mosaic file.</summary>
-    /// <param name="path">A GeoTIFF with at least the bands named by the band order.</param>
+    /// <param name="path">A GeoTIFF, or a GDAL VRT mosaic of GeoTIFF tiles (<see cref="VrtRaster"/>), with at least the bands named by the band order.</param>
     /// <param name="options">Band order, nodata and reader options.</param>
     /// <exception cref="DataFileException">The file cannot be read or lacks a band.</exception>
     public static Mosaic Open(string path, MosaicOptions? options = null)
     {
         options ??= new MosaicOptions();
-        GeoTiffReader reader = GeoTiffReader.Open(path, options.ReaderOptions);
+        IRasterSource reader = VrtRaster.OpenRaster(path, options.ReaderOptions);
         try
         {
             CheckSampleType(reader.Info);
@@ -130,7 +131,7 @@ public sealed class Mosaic : IDisposable
                 }
             }
 
-            var bandReader = new GeoTiffReader[StandardChannels.BandCount];
+            var bandReader = new IRasterSource[StandardChannels.BandCount];
             Array.Fill(bandReader, reader);
             return new Mosaic([reader], bandReader, fileBand, options.NoData ?? reader.Info.NoData);
         }
@@ -159,12 +160,12 @@ public sealed class Mosaic : IDisposable
         }
 
         options ??= new MosaicOptions();
-        var readers = new List<GeoTiffReader>();
+        var readers = new List<IRasterSource>();
         try
         {
             foreach (string p in bandPaths)
             {
-                GeoTiffReader r = GeoTiffReader.Open(p, options.ReaderOptions);
+                IRasterSource r = VrtRaster.OpenRaster(p, options.ReaderOptions);
                 readers.Add(r);
                 RasterInfo a = readers[0].Info, b = r.Info;
                 CheckSampleType(b);
@@ -180,12 +181,12 @@ public sealed class Mosaic : IDisposable
                 }
             }
 
-            GeoTiffReader[] all = [.. readers];
+            IRasterSource[] all = [.. readers];
             return new Mosaic(all, all, new int[StandardChannels.BandCount], options.NoData ?? all[0].Info.NoData);
         }
         catch
         {
-            foreach (GeoTiffReader r in readers)
+            foreach (IRasterSource r in readers)
             {
                 r.Dispose();
             }
@@ -279,7 +280,7 @@ public sealed class Mosaic : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (GeoTiffReader r in _readers)
+        foreach (IRasterSource r in _readers)
         {
             r.Dispose();
         }

@@ -44,14 +44,20 @@ public static class Geomedian
             throw new ArgumentException($"The median needs {planes} values; got {median.Length}.", nameof(median));
         }
 
+        ComputeRange(stack, median, options, 0, stack.PixelCount);
+    }
+
+    /// <summary>The median of pixels [<paramref name="start"/>, <paramref name="end"/>) only (for parallel callers).</summary>
+    internal static void ComputeRange(ObservationBlock stack, Span<float> median, GeomedianOptions options, int start, int end)
+    {
         var scratch = new BlockScratch(stack.ObservationCount, stack.BandCount);
         try
         {
-            for (int p0 = 0; p0 < stack.PixelCount; p0 += Lanes)
+            for (int p0 = start; p0 < end; p0 += Lanes)
             {
                 scratch.Load(stack, p0);
                 MedianBlock(scratch, stack.ObservationCount, stack.BandCount, options.Epsilon, options.MaxIterations);
-                scratch.StoreMedian(median, p0, stack.PixelCount);
+                scratch.StoreMedian(median, p0, stack.PixelCount, end);
             }
         }
         finally
@@ -82,15 +88,22 @@ public static class Geomedian
             throw new ArgumentOutOfRangeException(nameof(stack), stack.ObservationCount, "COUNT is stored as UInt16: at most 65535 observations.");
         }
 
+        ComputeDeviationsRange(stack, median, deviations, count, 0, p);
+    }
+
+    /// <summary>The deviations of pixels [<paramref name="start"/>, <paramref name="end"/>) only (for parallel callers).</summary>
+    internal static void ComputeDeviationsRange(ObservationBlock stack, ReadOnlySpan<float> median, Span<float> deviations, Span<ushort> count, int start, int end)
+    {
+        int p = stack.PixelCount;
         var scratch = new BlockScratch(stack.ObservationCount, stack.BandCount);
         float[] distances = ArrayPool<float>.Shared.Rent(3 * Lanes * Math.Max(1, stack.ObservationCount));
         try
         {
-            for (int p0 = 0; p0 < p; p0 += Lanes)
+            for (int p0 = start; p0 < end; p0 += Lanes)
             {
                 scratch.Load(stack, p0);
                 scratch.LoadMedian(median, p0, p);
-                DeviationBlock(scratch, stack.ObservationCount, stack.BandCount, distances, deviations, count, p0, p);
+                DeviationBlock(scratch, stack.ObservationCount, stack.BandCount, distances, deviations, count, p0, p, end);
             }
         }
         finally
@@ -218,7 +231,7 @@ public static class Geomedian
         }
     }
 
-    private static void DeviationBlock(BlockScratch s, int n, int bands, float[] distances, Span<float> deviations, Span<ushort> count, int p0, int pixels)
+    private static void DeviationBlock(BlockScratch s, int n, int bands, float[] distances, Span<float> deviations, Span<ushort> count, int p0, int pixels, int end)
     {
         Span<Vector256<double>> x = s.X;
         Span<Vector256<double>> y = s.Y;
@@ -267,7 +280,7 @@ public static class Geomedian
             }
         }
 
-        int lanes = Math.Min(Lanes, pixels - p0);
+        int lanes = Math.Min(Lanes, end - p0);
         for (int lane = 0; lane < lanes; lane++)
         {
             int m = used[lane];
@@ -376,10 +389,10 @@ public static class Geomedian
             }
         }
 
-        public void StoreMedian(Span<float> median, int p0, int pixels)
+        public void StoreMedian(Span<float> median, int p0, int pixels, int end)
         {
             Span<double> lanes = stackalloc double[Lanes];
-            int count = Math.Min(Lanes, pixels - p0);
+            int count = Math.Min(Lanes, end - p0);
             for (int b = 0; b < _bands; b++)
             {
                 Y[b].CopyTo(lanes);

@@ -16,6 +16,7 @@ internal sealed record OracleStack(string Name, int N, int Bands, int Pixels, fl
 internal static class GeomadOracle
 {
     private static readonly Lazy<IReadOnlyDictionary<string, OracleStack>> Results = new(Load);
+    private static readonly Lazy<string> Module = new(BuildModule);
 
     public static IReadOnlyDictionary<string, OracleStack> Stacks => Results.Value;
 
@@ -67,7 +68,7 @@ internal static class GeomadOracle
 
     private static Dictionary<string, OracleStack> Load()
     {
-        string module = BuildModule();
+        string module = Module.Value;
         string script = OracleFile("geomad_stacks.py");
         string dir = Path.Combine(module, "results-" + Hash(script));
         string index = Path.Combine(dir, "stacks.json");
@@ -88,6 +89,27 @@ internal static class GeomadOracle
         }
 
         return stacks;
+    }
+
+    /// <summary>geomad's median and MADs of one stack ([obs][band][pixel], NaN = masked), run now (not cached).</summary>
+    public static (float[] Median, float[] Emad, float[] Smad, float[] Bcmad) Run(float[] stack, int n, int bands, int pixels)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "urbangrowth-geomad-run-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string input = Path.Combine(dir, "stack.f32");
+            byte[] bytes = new byte[stack.Length * 4];
+            Buffer.BlockCopy(stack, 0, bytes, 0, bytes.Length);
+            File.WriteAllBytes(input, bytes);
+            string prefix = Path.Combine(dir, "out");
+            Oracles.Run(Oracles.Python, [OracleFile("geomad_run.py"), Module.Value, input, $"{n}", $"{bands}", $"{pixels}", prefix], 600);
+            return (ReadFloats(prefix + ".gm.f32"), ReadFloats(prefix + ".emad.f32"), ReadFloats(prefix + ".smad.f32"), ReadFloats(prefix + ".bcmad.f32"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     public static float[] ReadFloats(string path)

@@ -58,6 +58,7 @@ public sealed class ObservationReader : IDisposable
     // Coordinates are transformed exactly on a lattice every LatticeStep target pixels and interpolated between:
     // gdalwarp's approximate transformer does the same; at 30 m the interpolation error is far below 1e-3 pixel.
     private const int LatticeStep = 16;
+    private const double MaxLatticeError = 1e-3;
 
     private readonly Source[] _sources;
     private readonly ImageReadOptions _options;
@@ -236,37 +237,84 @@ public sealed class ObservationReader : IDisposable
                 return;
             }
 
-            // Exact on the lattice (every LatticeStep pixels, and the last row and column), bilinear in between.
+            // Exact on a lattice, bilinear in between, as gdalwarp's approximate transformer: the lattice is refined
+            // (16, 8, 4, 2, 1 pixels) until the interpolation is within MaxLatticeError source pixels at the cell centres.
             MathTransform transform = CrsCatalog.Transformation(grid.Epsg, _epsg);
-            int nx = ((window.Width - 1 + LatticeStep - 1) / LatticeStep) + 1, ny = ((window.Height - 1 + LatticeStep - 1) / LatticeStep) + 1;
+            (double U, double V) Exact(double c, double r)
+            {
+                (double x, double y) = grid.GeoTransform.PixelToMap(window.X + c + 0.5, window.Y + r + 0.5);
+                double[] p = transform.Transform([x, y]);
+                return src.MapToPixel(p[0], p[1]);
+            }
+
+            for (int step = LatticeStep; ; step /= 2)
+            {
+                if (step == 1)
+                {
+                    for (int r = 0; r < window.Height; r++)
+                    {
+                        for (int c = 0; c < window.Width; c++)
+                        {
+                            (u[(r * window.Width) + c], v[(r * window.Width) + c]) = Exact(c, r);
+                        }
+                    }
+
+                    return;
+                }
+
+                if (Interpolated(window, step, Exact, u, v))
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Fills u, v by interpolating a lattice of exact points every <paramref name="step"/> pixels; false when it is not accurate enough.</summary>
+        private static bool Interpolated(PixelWindow window, int step, Func<double, double, (double U, double V)> exact, double[] u, double[] v)
+        {
+            int nx = ((window.Width - 1 + step - 1) / step) + 1, ny = ((window.Height - 1 + step - 1) / step) + 1;
             var lu = new double[nx * ny];
             var lv = new double[nx * ny];
             for (int j = 0; j < ny; j++)
             {
                 for (int i = 0; i < nx; i++)
                 {
-                    double c = Math.Min(i * LatticeStep, window.Width - 1), r = Math.Min(j * LatticeStep, window.Height - 1);
-                    (double x, double y) = grid.GeoTransform.PixelToMap(window.X + c + 0.5, window.Y + r + 0.5);
-                    double[] p = transform.Transform([x, y]);
-                    (lu[(j * nx) + i], lv[(j * nx) + i]) = src.MapToPixel(p[0], p[1]);
+                    (lu[(j * nx) + i], lv[(j * nx) + i]) = exact(Math.Min(i * step, window.Width - 1), Math.Min(j * step, window.Height - 1));
                 }
             }
 
             for (int r = 0; r < window.Height; r++)
             {
-                int j = Math.Min(r / LatticeStep, ny - 2 < 0 ? 0 : ny - 2);
-                double r0 = Math.Min(j * LatticeStep, window.Height - 1), r1 = Math.Min((j + 1) * LatticeStep, window.Height - 1);
+                int j = Math.Max(0, Math.Min(r / step, ny - 2));
+                double r0 = Math.Min(j * step, window.Height - 1), r1 = Math.Min((j + 1) * step, window.Height - 1);
                 double fy = ny == 1 || r1 == r0 ? 0 : (r - r0) / (r1 - r0);
                 for (int c = 0; c < window.Width; c++)
                 {
-                    int i = Math.Min(c / LatticeStep, nx - 2 < 0 ? 0 : nx - 2);
-                    double c0 = Math.Min(i * LatticeStep, window.Width - 1), c1 = Math.Min((i + 1) * LatticeStep, window.Width - 1);
+                    int i = Math.Max(0, Math.Min(c / step, nx - 2));
+                    double c0 = Math.Min(i * step, window.Width - 1), c1 = Math.Min((i + 1) * step, window.Width - 1);
                     double fx = nx == 1 || c1 == c0 ? 0 : (c - c0) / (c1 - c0);
                     int a = (j * nx) + i, b = nx == 1 ? a : a + 1, d = ny == 1 ? a : a + nx, e = ny == 1 ? b : b + nx;
                     u[(r * window.Width) + c] = Lerp(Lerp(lu[a], lu[b], fx), Lerp(lu[d], lu[e], fx), fy);
                     v[(r * window.Width) + c] = Lerp(Lerp(lv[a], lv[b], fx), Lerp(lv[d], lv[e], fx), fy);
                 }
             }
+
+            // Check at the centres of the lattice cells (where bilinear interpolation errs most).
+            for (int j = 0; j + 1 < ny; j++)
+            {
+                for (int i = 0; i + 1 < nx; i++)
+                {
+                    int c = Math.Min((i * step) + (step / 2), window.Width - 1), r = Math.Min((j * step) + (step / 2), window.Height - 1);
+                    (double eu, double ev) = exact(c, r);
+                    int k = (r * window.Width) + c;
+                    if (Math.Abs(eu - u[k]) > MaxLatticeError || Math.Abs(ev - v[k]) > MaxLatticeError)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
         }
 
         private static double Lerp(double a, double b, double f) => a + ((b - a) * f);

@@ -53,6 +53,7 @@ internal static class UrbanCli
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(ValidateCommands.Build());
         ClusterCommands.AddTo(root);
+        root.Subcommands.Add(CompositeCommand.Build());
         return root;
     }
 

@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text.Json;
+using Inegi.UrbanGrowth.Raster;
+
+namespace Inegi.UrbanGrowth.Compositing;
+
+/// <summary>Settings of a composite run besides the inputs.</summary>
+public sealed record CompositeOptions
+{
+    /// <summary>The geomedian's stopping rule.</summary>
+    public GeomedianOptions Geomedian { get; init; } = GeomedianOptions.Default;
+
+    /// <summary>Side of the square output tiles processed at once (default 256, the writer's tile size).</summary>
+    /// <remarks>Working memory is about 4 x observations x bands x TileSize^2 bytes (100 dates of 6 bands: 157 MB).</remarks>
+    public int TileSize { get; init; } = 256;
+
+    /// <summary>Worker threads (-1: all cores). Results are the same bytes whatever the value.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+}
+
+/// <summary>The result of one output tile: reflectance geomedian, the three MADs and COUNT, band-planar over the window.</summary>
+/// <param name="Window">The window of the target grid.</param>
+/// <param name="Median">Bands x pixels reflectance; NaN where COUNT is 0.</param>
+/// <param name="Deviations">EMAD, SMAD, BCMAD planes; NaN where COUNT is 0.</param>
+/// <param name="Count">Usable observations per pixel.</param>
+public sealed record CompositeTileResult(PixelWindow Window, float[] Median, float[] Deviations, ushort[] Count);
+
+/// <summary>What a composite run did.</summary>
+/// <param name="Pixels">Pixels of the target grid.</param>
+/// <param name="PixelsWithData">Pixels with at least one usable observation.</param>
+/// <param name="Observations">Images read.</param>
+public sealed record CompositeSummary(long Pixels, long PixelsWithData, int Observations)
+{
+    /// <inheritdoc/>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"composite: {Observations} observations, {PixelsWithData} of {Pixels} pixels with data ({(Pixels == 0 ? 0 : 100.0 * PixelsWithData / Pixels):F1}%)");
+}
+
+/// <summary>
+/// The geomedian composite of a set of observations on a target grid, tile by tile: <see cref="CompositeTile"/> is the
+/// unit of work (one output tile of one period) a cluster can schedule; <see cref="Write"/> runs every tile of the grid
+/// and streams the mosaic, MADs and COUNT to GeoTIFFs.
+/// </summary>
+public sealed class GeomedianCompositor
+{
+    private readonly ObservationReader _reader;
+    private readonly CompositeOptions _options;
+
+    /// <summary>Composites the observations of <paramref name="reader"/>.</summary>
+    /// <param name="reader">The observations on the target grid (not owned).</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    public GeomedianCompositor(ObservationReader reader, CompositeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        _reader = reader;
+        _options = options ?? new CompositeOptions();
+        _options.Geomedian.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.TileSize, 16, nameof(CompositeOptions.TileSize));
+        if (_options.MaxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.MaxDegreeOfParallelism, "--threads must be -1 or positive.");
+        }
+
+        if (reader.ObservationCount > ushort.MaxValue)
+        {
+            throw new ArgumentException($"{reader.ObservationCount} observations: COUNT is UInt16, at most 65535.");
+        }
+    }
+
+    /// <summary>The target grid.</summary>
+    public TargetGrid Grid => _reader.Grid;
+
+    /// <summary>Reads the observations of one window of the target grid and composites them.</summary>
+    /// <param name="window">The window (any size inside the grid; the memory it needs grows with its area).</param>
+    public CompositeTileResult CompositeTile(PixelWindow window)
+    {
+        int n = _reader.ObservationCount, bands = _reader.BandCount, pixels = checked((int)window.PixelCount);
+        float[] stack = new float[checked((int)_reader.ValuesFor(window))];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
+        Parallel.For(0, n, parallel, o => _reader.Read(window, stack, o));
+
+        var median = new float[bands * pixels];
+        var deviations = new float[3 * pixels];
+        var count = new ushort[pixels];
+
+        // Chunks of whole blocks of four pixels: each pixel's value is independent of the others, so any split gives the same bytes.
+        const int chunk = 256;
+        Parallel.For(0, (pixels + chunk - 1) / chunk, parallel, c =>
+        {
+            int start = c * chunk, end = Math.Min(pixels, start + chunk);
+            var block = new ObservationBlock(stack, n, bands, pixels);
+            Geomedian.ComputeRange(block, median, _options.Geomedian, start, end);
+            Geomedian.ComputeDeviationsRange(block, median, deviations, count, start, end);
+        });
+
+        return new CompositeTileResult(window, median, deviations, count);
+    }
+
+    /// <summary>
+    /// Composites the whole grid and writes the six-band UInt16 mosaic (reflectance x 10000 rounded, at least 1; nodata 0),
+    /// optionally the Float32 MADs (EMAD, SMAD, BCMAD; nodata NaN) and the UInt16 COUNT, and the provenance JSON beside
+    /// the mosaic (<c>NAME.provenance.json</c>). Every file appears whole or not at all.
+    /// </summary>
+    /// <param name="mosaicPath">The mosaic GeoTIFF.</param>
+    /// <param name="madsPath">The MADs GeoTIFF, or null.</param>
+    /// <param name="countPath">The COUNT GeoTIFF, or null.</param>
+    /// <param name="provenance">Extra entries (the command line's options) for the provenance JSON, or null.</param>
+    public CompositeSummary Write(string mosaicPath, string? madsPath = null, string? countPath = null, IReadOnlyDictionary<string, string>? provenance = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(mosaicPath);
+        string[] outputs = [.. new[] { mosaicPath, madsPath, countPath }.OfType<string>().Select(Path.GetFullPath)];
+        foreach (CompositeImage image in _reader.Images)
+        {
+            foreach (string? input in new[] { image.Path, image.QualityPath })
+            {
+                if (input is not null && outputs.Contains(Path.GetFullPath(input), StringComparer.Ordinal))
+                {
+                    throw new ArgumentException($"{input}: an output would overwrite an input.");
+                }
+            }
+        }
+
+        if (outputs.Distinct(StringComparer.Ordinal).Count() != outputs.Length)
+        {
+            throw new ArgumentException("--out, --mads and --count must be different files.");
+        }
+
+        TargetGrid g = Grid;
+        int bands = _reader.BandCount, tile = _options.TileSize;
+        GeoTiffWriteOptions Options(int bandCount, RasterSampleType type, double noData) => new()
+        {
+            Width = g.Width, Height = g.Height, BandCount = bandCount, SampleType = type, GeoTransform = g.GeoTransform,
+            Epsg = g.Epsg, NoData = noData, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism,
+        };
+
+        long withData = 0;
+        using GeoTiffWriter mosaic = GeoTiffWriter.Create(mosaicPath, Options(bands, RasterSampleType.UInt16, 0));
+        using GeoTiffWriter? mads = madsPath is null ? null : GeoTiffWriter.Create(madsPath, Options(3, RasterSampleType.Float32, double.NaN));
+        using GeoTiffWriter? counts = countPath is null ? null : GeoTiffWriter.Create(countPath, Options(1, RasterSampleType.UInt16, double.NaN) with { NoData = null });
+        for (int y = 0; y < g.Height; y += tile)
+        {
+            int rows = Math.Min(tile, g.Height - y);
+            int area = rows * g.Width;
+            var mosaicRows = new ushort[bands * area];
+            var madRows = mads is null ? [] : new float[3 * area];
+            var countRows = new ushort[area];
+            for (int x = 0; x < g.Width; x += tile)
+            {
+                var window = new PixelWindow(x, y, Math.Min(tile, g.Width - x), rows);
+                CompositeTileResult t = CompositeTile(window);
+                int wp = window.Width * rows;
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int c = 0; c < window.Width; c++)
+                    {
+                        int src = (r * window.Width) + c, dst = (r * g.Width) + x + c;
+                        countRows[dst] = t.Count[src];
+                        for (int b = 0; b < bands; b++)
+                        {
+                            mosaicRows[(b * area) + dst] = ToDigitalNumber(t.Median[(b * wp) + src]);
+                        }
+
+                        for (int k = 0; k < madRows.Length / Math.Max(1, area); k++)
+                        {
+                            madRows[(k * area) + dst] = t.Deviations[(k * wp) + src];
+                        }
+                    }
+                }
+            }
+
+            foreach (ushort c in countRows)
+            {
+                withData += c > 0 ? 1 : 0;
+            }
+
+            mosaic.WriteRows<ushort>(mosaicRows);
+            mads?.WriteRows<float>(madRows);
+            counts?.WriteRows<ushort>(countRows);
+        }
+
+        var summary = new CompositeSummary(g.PixelCount, withData, _reader.ObservationCount);
+        string json = ProvenanceJson(mosaicPath, madsPath, countPath, summary, provenance);
+        mosaic.Commit();
+        mads?.Commit();
+        counts?.Commit();
+        AtomicFile.WriteAllText(ProvenancePath(mosaicPath), json);
+        return summary;
+    }
+
+    /// <summary>Where <see cref="Write"/> puts the provenance of <paramref name="mosaicPath"/>: <c>NAME.provenance.json</c> beside it.</summary>
+    /// <param name="mosaicPath">The mosaic.</param>
+    public static string ProvenancePath(string mosaicPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(mosaicPath)) ?? ".", Path.GetFileNameWithoutExtension(mosaicPath) + ".provenance.json");
+
+    /// <summary>Reflectance to the mosaic's UInt16: x 10000 rounded half away from zero, clamped to 1..65535; NaN gives 0 (nodata).</summary>
+    /// <param name="reflectance">The reflectance.</param>
+    public static ushort ToDigitalNumber(float reflectance) =>
+        float.IsNaN(reflectance) ? (ushort)0 : (ushort)Math.Clamp(Math.Round(reflectance * 10000.0, MidpointRounding.AwayFromZero), 1, ushort.MaxValue);
+
+    private string ProvenanceJson(string mosaicPath, string? madsPath, string? countPath, CompositeSummary summary, IReadOnlyDictionary<string, string>? extra)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("method", "geomedian (Weiszfeld, geomad semantics)");
+            w.WriteString("library", "Inegi.UrbanGrowth.Compositing " + typeof(GeomedianCompositor).Assembly.GetName().Version);
+            w.WriteNumber("eps", _options.Geomedian.Epsilon);
+            w.WriteNumber("max_iterations", _options.Geomedian.MaxIterations);
+            w.WriteStartObject("grid");
+            w.WriteNumber("epsg", Grid.Epsg);
+            w.WriteNumber("width", Grid.Width);
+            w.WriteNumber("height", Grid.Height);
+            w.WriteStartArray("geotransform");
+            foreach (double v in Grid.GeoTransform.ToArray())
+            {
+                w.WriteNumberValue(v);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteStartObject("outputs");
+            w.WriteString("mosaic", Path.GetFileName(mosaicPath));
+            w.WriteString("mosaic_encoding", "UInt16 reflectance x 10000, nodata 0; bands blue, green, red, nir, swir1, swir2");
+            if (madsPath is not null)
+            {
+                w.WriteString("mads", Path.GetFileName(madsPath));
+                w.WriteString("mads_bands", "emad, smad, bcmad (Float32, NaN nodata)");
+            }
+
+            if (countPath is not null)
+            {
+                w.WriteString("count", Path.GetFileName(countPath));
+            }
+
+            w.WriteEndObject();
+            w.WriteNumber("pixels", summary.Pixels);
+            w.WriteNumber("pixels_with_data", summary.PixelsWithData);
+            w.WriteStartArray("observations");
+            foreach (CompositeImage image in _reader.Images)
+            {
+                w.WriteStartObject();
+                w.WriteString("image", Path.GetFullPath(image.Path));
+                if (image.QualityPath is not null)
+                {
+                    w.WriteString("quality", Path.GetFullPath(image.QualityPath));
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            if (extra is not null)
+            {
+                w.WriteStartObject("options");
+                foreach (KeyValuePair<string, string> kv in extra.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    w.WriteString(kv.Key, kv.Value);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+}

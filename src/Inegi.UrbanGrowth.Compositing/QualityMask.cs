@@ -1,0 +1,97 @@
+namespace Inegi.UrbanGrowth.Compositing;
+
+/// <summary>How a quality band encodes its flags.</summary>
+public enum QualityFormat
+{
+    /// <summary>Landsat Collection 2 <c>QA_PIXEL</c>: bit 0 fill, 1 dilated cloud, 2 cirrus, 3 cloud, 4 cloud shadow, 5 snow.</summary>
+    LandsatCollection2,
+
+    /// <summary>
+    /// Landsat Collection 1 <c>BQA</c>: bit 0 fill, 2-3 radiometric saturation, 4 cloud, 5-6 cloud confidence,
+    /// 7-8 shadow confidence, 9-10 snow confidence, 11-12 cirrus confidence (a flag counts when its confidence is high).
+    /// </summary>
+    LandsatCollection1,
+
+    /// <summary>Fmask / CFmask classes: 0 clear land, 1 water, 2 cloud shadow, 3 snow, 4 cloud, 255 fill.</summary>
+    Fmask,
+}
+
+/// <summary>What a quality band may remove. <see cref="Default"/> is the documented default.</summary>
+[Flags]
+public enum MaskedConditions
+{
+    /// <summary>Nothing is masked by the quality band.</summary>
+    None = 0,
+
+    /// <summary>Fill (outside the scene footprint).</summary>
+    Fill = 1,
+
+    /// <summary>Cloud.</summary>
+    Cloud = 2,
+
+    /// <summary>The dilated cloud margin (Collection 2 only).</summary>
+    DilatedCloud = 4,
+
+    /// <summary>Cirrus.</summary>
+    Cirrus = 8,
+
+    /// <summary>Cloud shadow.</summary>
+    CloudShadow = 16,
+
+    /// <summary>Snow and ice.</summary>
+    Snow = 32,
+
+    /// <summary>Radiometric saturation (Collection 1 BQA bits 2-3; Collection 2 uses QA_RADSAT).</summary>
+    Saturation = 64,
+
+    /// <summary>Everything above: the default, as Digital Earth Australia's geomedian masks.</summary>
+    Default = Fill | Cloud | DilatedCloud | Cirrus | CloudShadow | Snow | Saturation,
+}
+
+/// <summary>Decodes quality values into keep or drop.</summary>
+public static class QualityMask
+{
+    /// <summary>Whether an observation with quality value <paramref name="value"/> is kept.</summary>
+    /// <param name="format">The encoding.</param>
+    /// <param name="value">The quality value (an integer held as float, as read).</param>
+    /// <param name="masked">The conditions that drop an observation.</param>
+    public static bool IsClear(QualityFormat format, float value, MaskedConditions masked)
+    {
+        if (!float.IsFinite(value) || value < 0)
+        {
+            return false;
+        }
+
+        uint q = (uint)value;
+        bool Has(MaskedConditions c) => (masked & c) != 0;
+        switch (format)
+        {
+            case QualityFormat.LandsatCollection2:
+                return !((Has(MaskedConditions.Fill) && (q & 1) != 0)
+                    || (Has(MaskedConditions.DilatedCloud) && (q & 2) != 0)
+                    || (Has(MaskedConditions.Cirrus) && (q & 4) != 0)
+                    || (Has(MaskedConditions.Cloud) && (q & 8) != 0)
+                    || (Has(MaskedConditions.CloudShadow) && (q & 16) != 0)
+                    || (Has(MaskedConditions.Snow) && (q & 32) != 0));
+            case QualityFormat.LandsatCollection1:
+                static bool High(uint q, int shift) => ((q >> shift) & 3) == 3;
+                return !((Has(MaskedConditions.Fill) && (q & 1) != 0)
+                    || (Has(MaskedConditions.Saturation) && ((q >> 2) & 3) != 0)
+                    || (Has(MaskedConditions.Cloud) && ((q & 16) != 0 || High(q, 5)))
+                    || (Has(MaskedConditions.CloudShadow) && High(q, 7))
+                    || (Has(MaskedConditions.Snow) && High(q, 9))
+                    || (Has(MaskedConditions.Cirrus) && High(q, 11)));
+            case QualityFormat.Fmask:
+                return q switch
+                {
+                    0 or 1 => true,
+                    2 => !Has(MaskedConditions.CloudShadow),
+                    3 => !Has(MaskedConditions.Snow),
+                    4 => !Has(MaskedConditions.Cloud),
+                    _ => !Has(MaskedConditions.Fill),
+                };
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown quality format.");
+        }
+    }
+}

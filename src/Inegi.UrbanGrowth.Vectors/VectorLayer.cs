@@ -6,6 +6,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using NetTopologySuite.IO.Esri;
 using NetTopologySuite.IO.Esri.Shapefiles.Readers;
+using ProjNet.CoordinateSystems;
 using ProjNet.CoordinateSystems.Transformations;
 
 namespace Inegi.UrbanGrowth.Vectors;
@@ -67,7 +68,7 @@ internal static partial class VectorLayer
             }
 
             int? epsg = EpsgOfWkt(reader.Projection);
-            MathTransform? transform = TransformTo(path, epsg, gridEpsg);
+            MathTransform? transform = epsg is null ? TransformFromWkt(path, reader.Projection, gridEpsg) : TransformTo(path, epsg, gridEpsg);
             long index = 0;
             while (true)
             {
@@ -209,6 +210,47 @@ internal static partial class VectorLayer
         {
             throw new DataFileException(path, string.Create(CultureInfo.InvariantCulture,
                 $"is in EPSG:{layerEpsg} and the grid in EPSG:{gridEpsg}, and no transformation between them is available ({e.Message})"), e);
+        }
+    }
+
+    /// <summary>
+    /// The transformation from a .prj without an EPSG code (ESRI writes none) to the grid's CRS: the WKT is parsed by
+    /// ProjNET and compared with the grid's by parameters; none when the file has no .prj.
+    /// </summary>
+    private static MathTransform? TransformFromWkt(string path, string? wkt, int? gridEpsg)
+    {
+        if (string.IsNullOrWhiteSpace(wkt) || gridEpsg is null)
+        {
+            return null;
+        }
+
+        CoordinateSystem layer;
+        try
+        {
+            layer = (CoordinateSystem)new CoordinateSystemFactory().CreateFromWkt(wkt);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or FormatException or InvalidCastException)
+        {
+            throw new DataFileException(Path.ChangeExtension(path, ".prj"), "the CRS cannot be interpreted (" + e.Message.ReplaceLineEndings(" ") + "); reproject the layer to the grid's CRS", e);
+        }
+
+        if (!CrsCatalog.TryGet(gridEpsg.Value, out CoordinateSystem? grid))
+        {
+            throw new DataFileException(path, string.Create(CultureInfo.InvariantCulture, $"the layer's CRS '{layer.Name}' cannot be compared with the grid's EPSG:{gridEpsg}, which is not in the catalogue"));
+        }
+
+        if (layer.EqualParams(grid))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new CoordinateTransformationFactory().CreateFromCoordinateSystems(layer, grid).MathTransform;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            throw new DataFileException(Path.ChangeExtension(path, ".prj"), $"no transformation from '{layer.Name}' to the grid's CRS ({e.Message.ReplaceLineEndings(" ")})", e);
         }
     }
 

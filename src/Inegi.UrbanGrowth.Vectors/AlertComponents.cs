@@ -89,6 +89,9 @@ internal sealed class AlertComponents
 
     public int RowsAdded => _row;
 
+    /// <summary>Groups still open after the last row added (what the scan holds in memory).</summary>
+    public int OpenGroups => _components.Count;
+
     /// <summary>Adds the next row. <paramref name="zones"/> may be empty (no zones); <paramref name="zoneNoData"/> marks cells without a zone.</summary>
     public void AddRow(ReadOnlySpan<byte> growth, ReadOnlySpan<ushort> firstYear, ReadOnlySpan<byte> confidence, ReadOnlySpan<int> zones, int? zoneNoData)
     {

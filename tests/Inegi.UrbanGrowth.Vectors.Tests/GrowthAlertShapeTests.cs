@@ -39,7 +39,7 @@ public sealed class GrowthAlertShapeTests : IDisposable
     [Fact]
     public void A_hole_that_meets_the_outside_at_a_corner_stays_valid()
     {
-        // The non-urban cell (1, 1) is enclosed by 4-neighbours but touches the outside cell (0, 0)'s corner... through (0,0) itself.
+        // The non-urban cell (1, 1) is enclosed by its four neighbours but meets the outside cell (0, 0) at a corner.
         GrowthAlert alert = Assert.Single(Alerts([".22", "2.2", "222"]));
         Assert.Equal(7, alert.CellCount);
         Assert.True(alert.Geometry.IsValid, alert.Geometry.ToText());
@@ -166,6 +166,30 @@ public sealed class GrowthAlertShapeTests : IDisposable
             Assert.Equal(a.CellCount * 1e6, a.Geometry.Area, 3);
         });
         Assert.Equal(Enumerable.Range(1, alerts.Count), alerts.Select(a => a.Rank).Order());
+    }
+
+    [Fact]
+    public void Groups_are_closed_as_the_scan_passes_them()
+    {
+        // 400 rows of small separate groups: only the groups touching the current row stay open.
+        const int width = 40, height = 400;
+        int closed = 0;
+        var components = new AlertComponents(width, _ => closed++);
+        byte[] row = new byte[width];
+        for (int r = 0; r < height; r++)
+        {
+            for (int c = 0; c < width; c++)
+            {
+                row[c] = (r % 3 != 2 && c % 4 < 2) ? (byte)2 : (byte)0;
+            }
+
+            components.AddRow(row, new ushort[width], new byte[width], default, null);
+            Assert.True(components.OpenGroups <= width / 4, $"{components.OpenGroups} groups open at row {r}");
+        }
+
+        components.Complete();
+        Assert.Equal(0, components.OpenGroups);
+        Assert.Equal(((height + 2) / 3) * (width / 4), closed);
     }
 
     [Fact]

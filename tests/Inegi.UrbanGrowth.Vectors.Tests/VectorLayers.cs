@@ -74,6 +74,36 @@ internal static class VectorLayers
         return Convert(json.ToString(), folder, name, format, null);
     }
 
+    /// <summary>Writes every cell with a non-zero value as a square polygon with a 'zone' field (a vector copy of a zone raster).</summary>
+    public static string WriteCells(ushort[] zones, Raster.RasterInfo grid, string folder, string name)
+    {
+        var json = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
+        bool first = true;
+        for (int i = 0; i < zones.Length; i++)
+        {
+            if (zones[i] == 0)
+            {
+                continue;
+            }
+
+            int c = i % grid.Width, r = i / grid.Width;
+            json.Append(first ? string.Empty : ",").Append("{\"type\":\"Feature\",\"properties\":{\"zone\":").Append(zones[i])
+                .Append("},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[")
+                .Append(string.Join(',', new[] { (c, r), (c + 1, r), (c + 1, r + 1), (c, r + 1), (c, r) }.Select(p => Map(grid.GeoTransform, p.Item1, p.Item2))))
+                .Append("]]}}");
+            first = false;
+        }
+
+        json.Append("]}");
+        return Convert(json.ToString(), folder, name, "GPKG", null);
+    }
+
+    private static string Map(GeoTransform transform, double column, double row)
+    {
+        (double x, double y) = transform.PixelToMap(column, row);
+        return "[" + TestGrids.D(x) + "," + TestGrids.D(y) + "]";
+    }
+
     private static string Convert(string json, string folder, string name, string format, string? targetSrs)
     {
         string source = Path.Combine(folder, name + ".source.geojson");

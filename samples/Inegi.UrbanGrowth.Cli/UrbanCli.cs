@@ -54,6 +54,7 @@ internal static class UrbanCli
         root.Subcommands.Add(ValidateCommands.Build());
         ClusterCommands.AddTo(root);
         root.Subcommands.Add(CompositeCommand.Build());
+        VectorCommands.AddTo(root);
         return root;
     }
 

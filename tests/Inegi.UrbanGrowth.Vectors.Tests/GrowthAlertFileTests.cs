@@ -10,7 +10,8 @@ using NetTopologySuite.IO.Converters;
 namespace Inegi.UrbanGrowth.Vectors.Tests;
 
 /// <summary>Alerts written from a synthetic scene's rasters, checked with GDAL, NetTopologySuite and the growth raster itself.</summary>
-public sealed partial class GrowthAlertFileTests(SyntheticAlertsFixture scene) : IClassFixture<SyntheticAlertsFixture>
+[Collection(SyntheticAlertsCollection.Name)]
+public sealed partial class GrowthAlertFileTests(SyntheticAlertsFixture scene)
 {
     private static readonly JsonSerializerOptions GeoJsonOptions = new() { Converters = { new GeoJsonConverterFactory() } };
 

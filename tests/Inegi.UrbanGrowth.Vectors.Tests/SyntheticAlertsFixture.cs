@@ -61,3 +61,10 @@ public sealed class SyntheticAlertsFixture : IDisposable
 
     public void Dispose() => Dir.Dispose();
 }
+
+/// <summary>The test classes that share one <see cref="SyntheticAlertsFixture"/> (built once).</summary>
+[CollectionDefinition(Name)]
+public sealed class SyntheticAlertsCollection : ICollectionFixture<SyntheticAlertsFixture>
+{
+    public const string Name = "synthetic alerts";
+}

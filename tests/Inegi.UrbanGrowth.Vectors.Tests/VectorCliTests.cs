@@ -5,7 +5,8 @@ using Inegi.UrbanGrowth.Testing;
 namespace Inegi.UrbanGrowth.Vectors.Tests;
 
 /// <summary><c>urban alerts</c> and <c>urban grid</c> run as users run them (urban.dll in a child process).</summary>
-public sealed class VectorCliTests(SyntheticAlertsFixture scene) : IClassFixture<SyntheticAlertsFixture>
+[Collection(SyntheticAlertsCollection.Name)]
+public sealed class VectorCliTests(SyntheticAlertsFixture scene)
 {
     [Fact]
     public void Alerts_with_vector_zones_write_both_files_and_match_the_library()

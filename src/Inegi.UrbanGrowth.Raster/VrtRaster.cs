@@ -252,15 +252,16 @@ public sealed partial class VrtRaster : IRasterSource
     private T Fill<T>() where T : unmanaged
     {
         double v = Info.NoData ?? 0;
+        // Each arm boxed as itself: a switch of bare numbers would widen them all to double.
         object value = Info.SampleType switch
         {
-            RasterSampleType.Byte => (byte)v,
-            RasterSampleType.UInt16 => (ushort)v,
-            RasterSampleType.Int16 => (short)v,
-            RasterSampleType.UInt32 => (uint)v,
-            RasterSampleType.Int32 => (int)v,
-            RasterSampleType.Float32 => (float)v,
-            _ => v,
+            RasterSampleType.Byte => (object)(byte)v,
+            RasterSampleType.UInt16 => (object)(ushort)v,
+            RasterSampleType.Int16 => (object)(short)v,
+            RasterSampleType.UInt32 => (object)(uint)v,
+            RasterSampleType.Int32 => (object)(int)v,
+            RasterSampleType.Float32 => (object)(float)v,
+            _ => (object)v,
         };
         return (T)value;
     }

@@ -57,6 +57,17 @@ public sealed class TiledRunTests(Workspace w)
         // GDAL reads the VRT of the tiles as the single-process map: same size, origin and band checksums.
         string vrt = Path.Combine(plan.Folder, "map.vrt");
         Assert.Equal(GdalSummary(w.SingleMap(2020)), GdalSummary(vrt));
+
+        // And our own reader reads it as the single-process map, value for value.
+        using var tiles = Inegi.UrbanGrowth.Raster.VrtRaster.Open(vrt);
+        using var single = Inegi.UrbanGrowth.Raster.GeoTiffReader.Open(w.SingleMap(2020));
+        Assert.Equal(single.Info.GeoTransform, tiles.Info.GeoTransform);
+        Assert.Equal(single.Info.Epsg, tiles.Info.Epsg);
+        var all = new PixelWindow(0, 0, single.Info.Width, single.Info.Height);
+        byte[] expected = new byte[all.PixelCount * 2], actual = new byte[all.PixelCount * 2];
+        single.Read<byte>(all, [0, 1], expected);
+        tiles.Read<byte>(all, [0, 1], actual);
+        Assert.Equal(expected, actual);
     }
 
     [Fact]

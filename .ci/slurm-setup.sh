@@ -24,11 +24,16 @@ if ! pgrep -x munged >/dev/null 2>&1; then
 fi
 
 export SLURM_CONF="$conf"
+# slurmctld has no bind address: a test-only shim keeps every daemon's listening sockets on loopback.
+shim=/tmp/urban-slurm/bind-loopback.so
+if [ ! -s "$shim" ] || [ eng/slurm/bind-loopback.c -nt "$shim" ]; then
+  cc -shared -fPIC -O2 -o "$shim" eng/slurm/bind-loopback.c -ldl
+fi
 if [ ! -f /tmp/urban-slurm/slurmctld.pid ] || ! kill -0 "$(cat /tmp/urban-slurm/slurmctld.pid)" 2>/dev/null; then
-  /usr/sbin/slurmctld -f "$conf"
+  LD_PRELOAD="$shim" /usr/sbin/slurmctld -f "$conf"
 fi
 if [ ! -f /tmp/urban-slurm/slurmd.pid ] || ! kill -0 "$(cat /tmp/urban-slurm/slurmd.pid)" 2>/dev/null; then
-  /usr/sbin/slurmd -f "$conf" -N localhost
+  LD_PRELOAD="$shim" /usr/sbin/slurmd -f "$conf" -N localhost
 fi
 
 # Bounded wait for the node to be idle.

@@ -9,7 +9,12 @@ internal static partial class Commands
 {
     public static int Change(string from, string to, string output, string? zones, string? stats, string? png)
     {
-        ChangeStatisticsAccumulator statistics = GrowthAnalysis.Change(from, to, output, zones, stats, png);
+        ChangeStatisticsAccumulator statistics = GrowthAnalysis.Change(from, to, output, zones, stats);
+        if (png is not null)
+        {
+            Inegi.UrbanGrowth.Demo.GrowthPictures.GrowthMap(from, to, output, png);
+        }
+
         Console.WriteLine(statistics.ToString());
         return UrbanCli.Success;
     }
@@ -22,7 +27,7 @@ internal static partial class Commands
         }
 
         UrbanTimeSeries series = GrowthAnalysis.Series(maps, years, output, zones, consistent ? new TemporalConsistencyRule() : null,
-            consistent ? Path.GetDirectoryName(Path.GetFullPath(output)) : null, png);
+            consistent ? Path.GetDirectoryName(Path.GetFullPath(output)) : null);
         if (stats is not null)
         {
             series.WriteCsv(stats);
@@ -30,6 +35,7 @@ internal static partial class Commands
 
         if (png is not null)
         {
+            Inegi.UrbanGrowth.Demo.GrowthPictures.FirstUrbanYearMap(output, years, png);
             string chart = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(png)) ?? ".", Path.GetFileNameWithoutExtension(png) + "_area.png");
             PngFile.Write(chart, UrbanAreaChart.Render(years, UrbanAreaChart.FromTimeSeries(series, includeNational: true), "Urban area per year"));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pictures: {png}, {chart}"));

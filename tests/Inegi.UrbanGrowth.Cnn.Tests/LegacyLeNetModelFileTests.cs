@@ -13,6 +13,8 @@ public sealed class LegacyLeNetModelFileTests
 {
     private static readonly string[] Channels = ["ndvi", "ndbi"];
 
+    static LegacyLeNetModelFileTests() => LeNetModelKind.Register();
+
     /// <summary>Patch-pixel rows from a fixed integer formula (no generator), as when the file was made.</summary>
     private static FeatureMatrix Rows(FeatureSchema schema, int rowCount, int firstRow = 0, float shift = 0.75f)
     {

@@ -55,4 +55,28 @@ public sealed class LegacyModelFileTests
             Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(p[i]));
         }
     }
+
+    [Theory]
+    [InlineData("extra-trees-v1.ugm")]
+    [InlineData("gradient-boosting-v3.ugm")]
+    public void LegacyModelFile_SavedAgain_IsVersion4AndPredictsTheSame(string file)
+    {
+        using var dir = new Testing.TempDirectory();
+        UrbanModel legacy = UrbanModel.Load(DataFile(file));
+        legacy.Save(dir.File("again.ugm"));
+        byte[] bytes = File.ReadAllBytes(dir.File("again.ugm"));
+        Assert.Equal(UrbanModel.FormatVersion, BitConverter.ToInt32(bytes, 8));
+        UrbanModel again = UrbanModel.Load(dir.File("again.ugm"));
+        Assert.Equal(UrbanModel.FormatVersion, (int)again.ToJson()["format_version"]!);
+        Assert.Equal(legacy.ClassifierKind, again.ClassifierKind);
+        Assert.Equal(legacy.Selection.OutputSchema, again.Selection.OutputSchema);
+        Assert.Equal(legacy.ClassPriors, again.ClassPriors);
+        Assert.Equal(legacy.Decision, again.Decision);
+
+        FeatureMatrix rows = Rows(legacy.InputSchema, 64, 1000, 0.2f);
+        float[] before = new float[64], after = new float[64];
+        legacy.PredictUrbanProbability(rows, before);
+        again.PredictUrbanProbability(rows, after);
+        Assert.Equal(before, after);
+    }
 }

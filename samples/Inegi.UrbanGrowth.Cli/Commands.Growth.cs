@@ -10,7 +10,12 @@ internal static partial class Commands
     public static int Change(string from, string to, string output, string? zones, string? stats, string? png)
     {
         OutputPaths.Prepare([from, to, zones], [output, stats, png]);
-        ChangeStatisticsAccumulator statistics = GrowthAnalysis.Change(from, to, output, zones, stats, png);
+        ChangeStatisticsAccumulator statistics = GrowthAnalysis.Change(from, to, output, zones, stats);
+        if (png is not null)
+        {
+            Inegi.UrbanGrowth.Demo.GrowthPictures.GrowthMap(from, to, output, png);
+        }
+
         Console.WriteLine(statistics.ToString());
         return UrbanCli.Success;
     }
@@ -26,7 +31,7 @@ internal static partial class Commands
         OutputPaths.Prepare([.. maps, zones], [output, stats, png, chart]);
 
         UrbanTimeSeries series = GrowthAnalysis.Series(maps, years, output, zones, consistent ? new TemporalConsistencyRule() : null,
-            consistent ? Path.GetDirectoryName(Path.GetFullPath(output)) : null, png);
+            consistent ? Path.GetDirectoryName(Path.GetFullPath(output)) : null);
         if (stats is not null)
         {
             series.WriteCsv(stats);
@@ -34,6 +39,7 @@ internal static partial class Commands
 
         if (png is not null)
         {
+            Inegi.UrbanGrowth.Demo.GrowthPictures.FirstUrbanYearMap(output, years, png);
             PngFile.Write(chart!, UrbanAreaChart.Render(years, UrbanAreaChart.FromTimeSeries(series, includeNational: true), "Urban area per year"));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pictures: {png}, {chart}"));
         }

@@ -43,12 +43,11 @@ internal static partial class Commands
 
         OutputPaths.Prepare([featuresPath, FeatureExtractionSettings.SidecarPath(featuresPath), prevalenceText is not null && File.Exists(prevalenceText) ? prevalenceText : null], [output]);
         double? prevalence = ParsePrevalence(prevalenceText);
-        TrainingOptions options = ModelOptions(kind, lenet, trees, seed, threads) with
+        TrainingOptions options = ModelOptions(kind, lenet, trees, seed, threads, iterations) with
         {
             PopulationPrevalence = prevalence,
             CalibrationFolds = calibrationFolds,
             MaxRecallLoss = maxRecallLoss,
-            GradientBoosting = new GradientBoostingOptions { MaxIterations = iterations },
         };
         (FeatureTable table, FeatureExtractionSettings settings) = ReadTable(featuresPath, options);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
@@ -67,19 +66,28 @@ internal static partial class Commands
         return UrbanCli.Success;
     }
 
-    private static TrainingOptions ModelOptions(string kind, LeNetOptions lenet, int trees, int seed, int threads)
+    /// <summary>The training options of a registered kind, with the command-line options of that kind.</summary>
+    private static TrainingOptions ModelOptions(string kind, LeNetOptions lenet, int trees, int seed, int threads, int iterations = 300)
     {
-        if (kind is not (UrbanModel.ExtraTreesKind or UrbanModel.GradientBoostingKind or UrbanModel.LeNetKind))
+        TreeModelKinds.Register();
+        if (ModelKinds.Find(kind) is null)
         {
-            throw new ArgumentException($"--model: '{kind}' is not {UrbanModel.ExtraTreesKind}, {UrbanModel.GradientBoostingKind} or {UrbanModel.LeNetKind}");
+            throw new ArgumentException($"--model: '{kind}' is not {string.Join(", ", ModelKinds.All.Select(k => k.Name))}");
         }
 
-        if (kind == UrbanModel.LeNetKind)
+        if (kind == LeNetModelKind.KindName)
         {
             lenet.Validate();
         }
 
-        return new TrainingOptions { Classifier = kind, LeNet = lenet, Trees = trees, Seed = seed, MaxDegreeOfParallelism = threads };
+        // The command line has flags for the kinds it ships; a kind without flags gets its defaults.
+        object? kindOptions = kind switch
+        {
+            LeNetModelKind.KindName => lenet,
+            GradientBoostingModelKind.KindName => new GradientBoostingOptions { MaxIterations = iterations },
+            _ => null,
+        };
+        return new TrainingOptions { Classifier = kind, ClassifierOptions = kindOptions, Trees = trees, Seed = seed, MaxDegreeOfParallelism = threads };
     }
 
     /// <summary>A features CSV for Extra-Trees, a patch table for LeNet, with a clear error for the other pairs.</summary>
@@ -87,7 +95,7 @@ internal static partial class Commands
     {
         RequireFile(path);
         bool patches = PatchTable.IsPatchTable(path);
-        bool lenet = options.Classifier == UrbanModel.LeNetKind;
+        bool lenet = ModelKinds.Get(options.Classifier).Input == CellFeatureKind.PatchPixels;
         if (patches != lenet)
         {
             throw new DataFileException(path, lenet

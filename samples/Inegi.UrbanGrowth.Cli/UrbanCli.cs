@@ -13,6 +13,7 @@ internal static class UrbanCli
 
     public static int Run(string[] args)
     {
+        Cnn.LeNetModelKind.Register(); // the tool ships the LeNet kind; the pipeline registers the tree kinds itself
         RootCommand root = Build();
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

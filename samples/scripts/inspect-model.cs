@@ -7,6 +7,7 @@
 // synthetic scene first. Prints the summary (as `urban inspect`, importances cut to the top 20) and writes
 // DIR/importances.png (DIR defaults to ./urban-output). Exit code 1 on failure.
 #:project ../../src/Inegi.UrbanGrowth.Pipeline
+#:project ../../src/Inegi.UrbanGrowth.Demo
 #:property InvariantGlobalization=true
 
 using System.Globalization;

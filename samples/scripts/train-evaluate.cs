@@ -9,6 +9,7 @@
 // Prints the pilot's cross-validation table (random and spatial folds), then trains with the prevalence
 // correction and saves DIR/model.ugm (DIR defaults to ./urban-output). Exit code 1 on failure.
 #:project ../../src/Inegi.UrbanGrowth.Pipeline
+#:project ../../src/Inegi.UrbanGrowth.Demo
 #:property InvariantGlobalization=true
 
 using System.Diagnostics;

@@ -14,7 +14,7 @@ namespace Inegi.UrbanGrowth.Cnn;
 /// serialised per model (one batch at a time, each batch using libtorch's own intra-op threads) and is safe to call from
 /// several threads. The file layout is documented on <see cref="Save(Stream)"/>.
 /// </remarks>
-public sealed partial class LeNetModel : IClassifierModel, IDisposable
+public sealed partial class LeNetModel : IClassifierModel
 {
     private readonly LeNetNetwork _network;
     private readonly Device _device;

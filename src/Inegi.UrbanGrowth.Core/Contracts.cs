@@ -1,8 +1,23 @@
+using System.Text.Json.Nodes;
+
 namespace Inegi.UrbanGrowth;
 
-/// <summary>A fitted classifier: maps feature rows to class probabilities.</summary>
-public interface IClassifierModel
+/// <summary>
+/// A fitted classifier: maps feature rows to class probabilities. It knows its registered kind (<see cref="ModelKinds"/>),
+/// describes itself, and may hold native memory (dispose it when done).
+/// </summary>
+public interface IClassifierModel : IDisposable
 {
+    /// <summary>The name of the classifier's registered <see cref="ModelKind"/> (e.g. <c>extra-trees</c>).</summary>
+    string Kind { get; }
+
+    /// <summary>The version of the binary format <see cref="Save"/> writes (stored beside the kind in model files).</summary>
+    int FormatVersion { get; }
+
+    /// <summary>Adds what describes the fitted classifier (its size, options, importances) to a model's JSON summary.</summary>
+    /// <param name="description">The summary to add properties to.</param>
+    void Describe(JsonObject description);
+
     /// <summary>The columns the model expects, in order.</summary>
     FeatureSchema Schema { get; }
 

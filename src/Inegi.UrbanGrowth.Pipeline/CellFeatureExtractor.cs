@@ -1,21 +1,7 @@
-using Inegi.UrbanGrowth.Cnn;
 using Inegi.UrbanGrowth.Patches;
 using Inegi.UrbanGrowth.Spectral;
 
 namespace Inegi.UrbanGrowth.Pipeline;
-
-/// <summary>What <see cref="CellFeatureExtractor"/> computes for a cell.</summary>
-public enum CellFeatureKind
-{
-    /// <summary>The patch statistics (486 for the standard 27 channels): the input of Extra-Trees.</summary>
-    Statistics,
-
-    /// <summary>
-    /// The channel planes themselves, one row of <see cref="PatchPixelLayout.Schema"/> (27 x 33 x 33 = 29,403 values,
-    /// channel-planar, each plane row-major): the input of the LeNet classifier.
-    /// </summary>
-    PatchPixels,
-}
 
 /// <summary>
 /// The fused per-cell path: a 33 x 33 window of raw digital numbers (six band planes) -> reflectance -> channel planes

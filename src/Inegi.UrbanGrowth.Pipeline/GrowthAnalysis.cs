@@ -1,6 +1,5 @@
 using Inegi.UrbanGrowth.Growth;
 using Inegi.UrbanGrowth.Raster;
-using Inegi.UrbanGrowth.Rendering;
 
 namespace Inegi.UrbanGrowth.Pipeline;
 
@@ -16,8 +15,8 @@ public static class GrowthAnalysis
     /// <param name="outputPath">The growth GeoTIFF.</param>
     /// <param name="zonesPath">A zone raster on the same grid, or null.</param>
     /// <param name="statisticsCsv">Where to write the statistics CSV, or null.</param>
-    /// <param name="quickLookPng">Where to write a quick-look PNG of the growth, or null.</param>
-    public static ChangeStatisticsAccumulator Change(string fromMap, string toMap, string outputPath, string? zonesPath = null, string? statisticsCsv = null, string? quickLookPng = null)
+    /// <remarks>Pictures of the result are drawn from the written GeoTIFF (<c>GrowthPictures</c> in <c>Inegi.UrbanGrowth.Demo</c>), so the pipeline needs no graphics library.</remarks>
+    public static ChangeStatisticsAccumulator Change(string fromMap, string toMap, string outputPath, string? zonesPath = null, string? statisticsCsv = null)
     {
         using GeoTiffReader from = MapFiles.OpenMap(fromMap);
         using GeoTiffReader to = MapFiles.OpenMap(toMap);
@@ -27,7 +26,7 @@ public static class GrowthAnalysis
         double cellArea = Math.Abs(from.Info.GeoTransform.PixelWidth * from.Info.GeoTransform.PixelHeight) / 1e6;
         var statistics = new ChangeStatisticsAccumulator(cellArea, ZoneNoData(zones));
         byte[] a = new byte[width], b = new byte[width];
-        byte[] growth = quickLookPng is null ? new byte[width] : new byte[checked(width * height)];
+        byte[] growth = new byte[width];
         int[] zoneRow = new int[width];
         float[] scratch = new float[width];
         using (var writer = GeoTiffWriter.Create(outputPath, new GeoTiffWriteOptions
@@ -44,7 +43,7 @@ public static class GrowthAnalysis
             {
                 MapFiles.ReadByteRow(from, row, 0, a);
                 MapFiles.ReadByteRow(to, row, 0, b);
-                Span<byte> growthRow = quickLookPng is null ? growth : growth.AsSpan(row * width, width);
+                Span<byte> growthRow = growth;
                 if (zones is not null)
                 {
                     MapFiles.ReadZoneRow(zones, row, scratch, zoneRow);
@@ -66,12 +65,6 @@ public static class GrowthAnalysis
             statistics.WriteCsv(statisticsCsv);
         }
 
-        if (quickLookPng is not null)
-        {
-            PngFile.Write(quickLookPng, QuickLook.GrowthMap(growth, width, height,
-                $"Urban growth {Path.GetFileNameWithoutExtension(fromMap)} -> {Path.GetFileNameWithoutExtension(toMap)}"));
-        }
-
         return statistics;
     }
 
@@ -85,9 +78,9 @@ public static class GrowthAnalysis
     /// <param name="zonesPath">A zone raster on the same grid, or null.</param>
     /// <param name="rule">A temporal consistency rule, or null for the maps as they are.</param>
     /// <param name="consistentMapsFolder">When a rule is given, where to write the corrected yearly maps (class only), or null.</param>
-    /// <param name="firstYearPng">A quick-look of the first-year-urban raster, or null.</param>
+    /// <remarks>Pictures of the result are drawn from the written GeoTIFF (<c>GrowthPictures</c> in <c>Inegi.UrbanGrowth.Demo</c>).</remarks>
     public static UrbanTimeSeries Series(IReadOnlyList<string> maps, IReadOnlyList<int> years, string outputPath, string? zonesPath = null,
-        TemporalConsistencyRule? rule = null, string? consistentMapsFolder = null, string? firstYearPng = null)
+        TemporalConsistencyRule? rule = null, string? consistentMapsFolder = null)
     {
         ArgumentNullException.ThrowIfNull(maps);
         ArgumentNullException.ThrowIfNull(years);
@@ -112,7 +105,7 @@ public static class GrowthAnalysis
             double cellArea = Math.Abs(info.GeoTransform.PixelWidth * info.GeoTransform.PixelHeight) / 1e6;
             var series = new UrbanTimeSeries(years, cellArea, ZoneNoData(zones), rule);
             byte[] classes = new byte[n * width], probabilities = new byte[n * width], consistent = new byte[n * width];
-            ushort[] first = firstYearPng is null ? new ushort[width] : new ushort[checked(width * height)];
+            ushort[] first = new ushort[width];
             int[] zoneRow = new int[width];
             float[] scratch = new float[width];
             if (rule is not null && consistentMapsFolder is not null)
@@ -161,7 +154,7 @@ public static class GrowthAnalysis
                     }
                 }
 
-                Span<ushort> firstRow = firstYearPng is null ? first : first.AsSpan(row * width, width);
+                Span<ushort> firstRow = first;
                 ReadOnlySpan<int> zoneSpan = default;
                 if (zones is not null)
                 {
@@ -181,11 +174,6 @@ public static class GrowthAnalysis
             foreach (GeoTiffWriter w in consistentWriters)
             {
                 w.Commit();
-            }
-
-            if (firstYearPng is not null)
-            {
-                PngFile.Write(firstYearPng, QuickLook.FirstUrbanYearMap(first, width, height, years, "First year urban"));
             }
 
             return series;

@@ -1,5 +1,4 @@
 using Inegi.UrbanGrowth.Accuracy;
-using Inegi.UrbanGrowth.Cnn;
 using Inegi.UrbanGrowth.Evaluation;
 using Inegi.UrbanGrowth.Selection;
 using Inegi.UrbanGrowth.Trees;
@@ -10,28 +9,23 @@ namespace Inegi.UrbanGrowth.Pipeline;
 public sealed record TrainingOptions
 {
     /// <summary>
-    /// The classifier: <see cref="UrbanModel.ExtraTreesKind"/> (the pilot's selection + Extra-Trees on patch
-    /// statistics, the default), <see cref="UrbanModel.GradientBoostingKind"/> (the same selection, then histogram
-    /// gradient boosting, see <see cref="GradientBoosting"/>) or <see cref="UrbanModel.LeNetKind"/> (the LeNet on patch
-    /// pixels, see <see cref="LeNet"/>; the table must then hold patch pixels, as written by <see cref="PatchTable"/>).
+    /// The classifier: the name of a registered <see cref="ModelKind"/> (<see cref="ModelKinds"/>):
+    /// <see cref="UrbanModel.ExtraTreesKind"/> (the pilot's selection + Extra-Trees on patch statistics, the default),
+    /// <see cref="UrbanModel.GradientBoostingKind"/> (the same selection, then histogram gradient boosting), or a kind an
+    /// application registered, such as <see cref="UrbanModel.LeNetKind"/> from <c>Inegi.UrbanGrowth.Cnn</c> (on patch
+    /// pixels: the table must then hold patch pixels, as written by <see cref="PatchTable"/>).
     /// </summary>
     public string Classifier { get; init; } = UrbanModel.ExtraTreesKind;
 
     /// <summary>
-    /// The LeNet's options when <see cref="Classifier"/> is <see cref="UrbanModel.LeNetKind"/>; its <c>Seed</c> and
-    /// <c>Threads</c> are replaced by <see cref="Seed"/> and <see cref="MaxDegreeOfParallelism"/> (-1: one libtorch
-    /// thread per core, set explicitly; with more than one thread the weights can differ in the last bits between runs).
+    /// The chosen kind's own options (e.g. a <c>GradientBoostingOptions</c> or a <c>LeNetOptions</c>), or null for the
+    /// kind's defaults; their seed and thread count are replaced by <see cref="Seed"/> and
+    /// <see cref="MaxDegreeOfParallelism"/> (for a LeNet, -1 means one libtorch thread per core, set explicitly; with more
+    /// than one thread its weights can differ in the last bits between runs).
     /// </summary>
-    public LeNetOptions LeNet { get; init; } = new();
+    public object? ClassifierOptions { get; init; }
 
-    /// <summary>
-    /// The boosting options when <see cref="Classifier"/> is <see cref="UrbanModel.GradientBoostingKind"/> (scikit-learn's
-    /// HistGradientBoostingClassifier defaults); its <c>Seed</c> and <c>MaxDegreeOfParallelism</c> are replaced by
-    /// <see cref="Seed"/> and <see cref="MaxDegreeOfParallelism"/>.
-    /// </summary>
-    public GradientBoostingOptions GradientBoosting { get; init; } = new();
-
-    /// <summary>Number of trees (100, as the pilot).</summary>
+    /// <summary>Number of trees of an Extra-Trees model without <see cref="ClassifierOptions"/> (100, as the pilot).</summary>
     public int Trees { get; init; } = 100;
 
     /// <summary>Random seed; the model bytes depend only on it and the data, never on the thread count.</summary>
@@ -82,48 +76,37 @@ public sealed record TrainingResult(UrbanModel Model, ThresholdChoice? Calibrati
 }
 
 /// <summary>
-/// Fits the pilot's model (SelectFwe + VarianceThreshold + Extra-Trees) from a feature table, or the LeNet from a table
-/// of patch pixels (<see cref="TrainingOptions.Classifier"/>).
+/// Fits the pilot's model (SelectFwe + VarianceThreshold + Extra-Trees) from a feature table, or a model of any other
+/// registered kind (<see cref="TrainingOptions.Classifier"/>): the selection for kinds that read statistics, none for
+/// kinds that read patch pixels.
 /// </summary>
 public static class ModelTrainer
 {
-    /// <summary>True when the options ask for the LeNet classifier.</summary>
+    /// <summary>The registered kind the options ask for (the pipeline's tree kinds are always registered).</summary>
     /// <param name="options">Options.</param>
-    /// <exception cref="ArgumentException">An unknown classifier kind.</exception>
-    public static bool IsLeNet(TrainingOptions options)
+    /// <exception cref="ArgumentException">A kind that is not registered.</exception>
+    public static ModelKind Kind(TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Classifier switch
-        {
-            UrbanModel.LeNetKind => true,
-            UrbanModel.ExtraTreesKind or UrbanModel.GradientBoostingKind => false,
-            _ => throw new ArgumentException($"Unknown classifier '{options.Classifier}' (expected '{UrbanModel.ExtraTreesKind}', '{UrbanModel.GradientBoostingKind}' or '{UrbanModel.LeNetKind}').", nameof(options)),
-        };
+        TreeModelKinds.Register();
+        return ModelKinds.Get(options.Classifier);
     }
 
-    /// <summary>The LeNet learner the options describe (seed and threads from the options).</summary>
+    /// <summary>The learner of the chosen kind with the options' seed, threads and kind options.</summary>
     /// <param name="options">Options.</param>
-    public static LeNetLearner CreateLeNetLearner(TrainingOptions options)
+    public static ILearner<IClassifierModel> CreateClassifierLearner(TrainingOptions options) => Kind(options).CreateLearner(LearnerSettings(options));
+
+    private static ClassifierTrainingSettings LearnerSettings(TrainingOptions options) =>
+        new(options.Seed, options.MaxDegreeOfParallelism, options.Trees, options.ClassifierOptions);
+
+    /// <summary>The learner and the selector (none for a kind that reads patch pixels) that cross-validation and calibration use.</summary>
+    internal static (ILearner<IClassifierModel> Learner, IFeatureSelector? Selector) CreateFoldPipeline(TrainingOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return new LeNetLearner(options.LeNet with { Seed = options.Seed, Threads = options.MaxDegreeOfParallelism < 0 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism });
+        ModelKind kind = Kind(options);
+        return (kind.CreateLearner(LearnerSettings(options)), kind.Input == CellFeatureKind.PatchPixels ? null : CreateSelector(options));
     }
 
-    /// <summary>The learner and the selector (none for LeNet) that cross-validation and calibration use.</summary>
-    internal static (ILearner<IClassifierModel> Learner, IFeatureSelector? Selector) CreateFoldPipeline(TrainingOptions options) =>
-        IsLeNet(options) ? (CreateLeNetLearner(options), null)
-        : options.Classifier == UrbanModel.GradientBoostingKind ? (CreateGradientBoostingLearner(options), CreateSelector(options))
-        : (CreateLearner(options), CreateSelector(options));
-
-    /// <summary>The gradient-boosting learner the options describe (seed and threads from the options).</summary>
-    /// <param name="options">Options.</param>
-    public static GradientBoostingLearner CreateGradientBoostingLearner(TrainingOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return new GradientBoostingLearner(options.GradientBoosting with { Seed = options.Seed, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism });
-    }
-
-    /// <summary>Checks that a table holds patch pixels of the given channels (the LeNet's input).</summary>
+    /// <summary>Checks that a table holds patch pixels of the given channels (the input of pixel kinds).</summary>
     /// <param name="schema">The table's schema.</param>
     /// <param name="channels">The channels of the feature settings, or null to accept any channels.</param>
     internal static void EnsurePatchPixels(FeatureSchema schema, IReadOnlyList<string>? channels)
@@ -138,7 +121,7 @@ public static class ModelTrainer
         }
     }
 
-    /// <summary>The learner the options describe.</summary>
+    /// <summary>The pilot's Extra-Trees learner with the options' tree count, seed and threads (whatever the chosen kind).</summary>
     /// <param name="options">Options.</param>
     public static ExtraTreesLearner CreateLearner(TrainingOptions options)
     {
@@ -168,45 +151,29 @@ public static class ModelTrainer
         byte[] labels = labelled.Labels;
         EnsureBothClasses(labels);
         FeatureMatrix features = labelled.Features;
-        if (IsLeNet(options))
+        ModelKind kind = Kind(options);
+        FittedSelection? selection = null;
+        FeatureMatrix inputs = features;
+        if (kind.Input == CellFeatureKind.PatchPixels)
         {
-            return TrainLeNet(features, labels, settings, options, cancellationToken);
+            EnsurePatchPixels(features.Schema, settings.Channels);
         }
-
-        FittedSelection selection = CreateSelector(options).Fit(features, labels);
-        if (selection.OutputSchema.Count == 0)
+        else
         {
-            throw new InvalidOperationException("Feature selection kept no feature: the classes do not differ in any feature of the table.");
-        }
-
-        if (options.Classifier == UrbanModel.GradientBoostingKind)
-        {
-            GradientBoostingModel boosted = CreateGradientBoostingLearner(options).Fit(selection.Transform(features), labels, cancellationToken);
-            double[] priors = ClassShares(labels, boosted.ClassCount);
-            (ThresholdChoice? boostedChoice, double? boostedPilotRecall) = Calibrate(features, labels, priors[UrbanClass.Urban], options, cancellationToken);
-            float boostedThreshold = boostedChoice is { } b ? (float)b.Threshold : 0.5f;
-            return new TrainingResult(new UrbanModel(settings, selection, boosted, priors, boostedThreshold, options.PopulationPrevalence, labels.Length), boostedChoice)
+            selection = CreateSelector(options).Fit(features, labels);
+            if (selection.OutputSchema.Count == 0)
             {
-                PilotRecall = boostedPilotRecall,
-            };
+                throw new InvalidOperationException("Feature selection kept no feature: the classes do not differ in any feature of the table.");
+            }
+
+            inputs = selection.Transform(features);
         }
 
-        ExtraTreesModel classifier = CreateLearner(options).Fit(selection.Transform(features), labels, cancellationToken);
-        (ThresholdChoice? choice, double? pilotRecall) = Calibrate(features, labels, classifier.ClassPriors[UrbanClass.Urban], options, cancellationToken);
-        float threshold = choice is { } c ? (float)c.Threshold : 0.5f;
-        var model = new UrbanModel(settings, selection, classifier, threshold, options.PopulationPrevalence, labels.Length);
-        return new TrainingResult(model, choice) { PilotRecall = pilotRecall };
-    }
-
-    private static TrainingResult TrainLeNet(FeatureMatrix features, byte[] labels, FeatureExtractionSettings settings, TrainingOptions options, CancellationToken cancellationToken)
-    {
-        EnsurePatchPixels(features.Schema, settings.Channels);
-        LeNetModel network = CreateLeNetLearner(options).Fit(features, labels, cancellationToken);
-        double[] priors = ClassShares(labels, network.ClassCount);
-
+        IClassifierModel classifier = kind.CreateLearner(LearnerSettings(options)).Fit(inputs, labels, cancellationToken);
+        double[] priors = ClassShares(labels, classifier.ClassCount);
         (ThresholdChoice? choice, double? pilotRecall) = Calibrate(features, labels, priors[UrbanClass.Urban], options, cancellationToken);
-        float threshold = choice is { } t ? (float)t.Threshold : 0.5f;
-        var model = new UrbanModel(settings, network, priors, threshold, options.PopulationPrevalence, labels.Length);
+        float threshold = choice is { } c ? (float)c.Threshold : 0.5f;
+        var model = new UrbanModel(settings, selection, classifier, priors, new DecisionRule(threshold, options.PopulationPrevalence), labels.Length);
         return new TrainingResult(model, choice) { PilotRecall = pilotRecall };
     }
 
@@ -227,8 +194,8 @@ public static class ModelTrainer
         double? pilotRecall = null;
         if (options.MaxRecallLoss is { } loss)
         {
-            float[] pilot = options.Classifier == UrbanModel.GradientBoostingKind
-                ? OutOfFoldUrban(CreateLearner(options), selector, features, labels, options, cancellationToken)
+            float[] pilot = Kind(options).PilotRecallKind is { } pilotKind
+                ? OutOfFoldUrban(ModelKinds.Get(pilotKind).CreateLearner(LearnerSettings(options) with { Options = null }), selector, features, labels, options, cancellationToken)
                 : p;
             pilotRecall = PilotRecall(pilot, labels, trainingPrevalence);
             thresholdOptions = thresholdOptions with { Score = ThresholdScore.PrecisionAtMinimumRecall, MinimumRecall = Math.Max(0, pilotRecall.Value - loss) };

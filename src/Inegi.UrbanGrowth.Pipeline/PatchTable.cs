@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Inegi.UrbanGrowth.Cnn;
 using Inegi.UrbanGrowth.Raster;
 
 namespace Inegi.UrbanGrowth.Pipeline;

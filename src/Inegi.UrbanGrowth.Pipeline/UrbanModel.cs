@@ -4,17 +4,37 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Inegi.UrbanGrowth.Accuracy;
-using Inegi.UrbanGrowth.Cnn;
 using Inegi.UrbanGrowth.Selection;
-using Inegi.UrbanGrowth.Trees;
 
 namespace Inegi.UrbanGrowth.Pipeline;
 
 /// <summary>
+/// How a model turns the classifier's urban probability into a class: the probability is first corrected from the
+/// training sample's urban share to the population's (when one is set), then compared with the threshold.
+/// </summary>
+/// <param name="Threshold">Urban where the (corrected) urban probability is at least this, in [0, 1].</param>
+/// <param name="PopulationPrevalence">Share of urban cells in the population, strictly between 0 and 1; null to use probabilities as trained.</param>
+public sealed record DecisionRule(float Threshold = 0.5f, double? PopulationPrevalence = null)
+{
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A threshold outside [0, 1] or a prevalence outside (0, 1).</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Threshold, 0f, nameof(Threshold));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Threshold, 1f, nameof(Threshold));
+        if (PopulationPrevalence is { } p && !(p > 0 && p < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PopulationPrevalence), p, "The prevalence must lie strictly between 0 and 1.");
+        }
+    }
+}
+
+/// <summary>
 /// Everything needed to map a mosaic, in one file: the feature settings, the fitted selection (SelectFwe then
-/// VarianceThreshold, with the names of the kept features), the classifier (Extra-Trees on patch statistics, or
-/// LeNet on patch pixels), the class balance of the training sample, the population prevalence of urban cells used
-/// for prior correction, and the decision threshold.
+/// VarianceThreshold, with the names of the kept features; the identity for kinds that read patch pixels), the
+/// classifier (any registered <see cref="ModelKind"/>), the class balance of the training sample and the
+/// <see cref="DecisionRule"/>. The model knows no classifier kind by name: what differs between kinds lives in the
+/// kind's <see cref="ModelKind"/> and in the classifier itself.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,166 +42,110 @@ namespace Inegi.UrbanGrowth.Pipeline;
 /// the payload; the 32-byte SHA-256 of the payload. The payload, written with <see cref="BinaryWriter"/>:
 /// </para>
 /// <para>
-/// Version 1 (Extra-Trees models; unchanged, so files written before LeNet support read the same): the feature
-/// settings as JSON text; the fitted selection (<see cref="FittedSelection.Write"/>); the classifier kind
-/// (<c>extra-trees</c>); int32 length and bytes of the classifier's own file; float32 threshold; int32 class
-/// count and that many float64 training-sample class fractions; a bool and float64 population prevalence of urban;
-/// int64 training rows.
+/// Version 4 (written now): the classifier kind (string); int32 the classifier's own format version
+/// (<see cref="IClassifierModel.FormatVersion"/>); int32 the selection's format version (0: no selection, the kind
+/// reads patch pixels); int32 the feature settings' version (1); the feature settings as JSON text; the fitted
+/// selection (<see cref="FittedSelection.Write"/>) unless there is none; int32 length and bytes of the classifier's own
+/// file; float32 threshold; int32 class count and that many float64 training-sample class fractions; a bool and
+/// float64 population prevalence of urban; int64 training rows. A reader knows from the front of the payload which
+/// kind and which component versions follow, before it parses any of them.
 /// </para>
 /// <para>
-/// Version 2 (LeNet models): the feature settings as JSON text; the classifier kind (<c>lenet</c>); no selection (a
-/// LeNet reads every pixel: <see cref="Selection"/> is the identity on <see cref="PatchPixelLayout.Schema"/>); then as
-/// version 1 from the classifier's file (<see cref="LeNetModel.Save(Stream)"/>) on.
-/// </para>
-/// <para>
-/// Version 3 (gradient-boosting models): as version 1, with the kind <c>gradient-boosting</c> and the file of a
-/// <see cref="GradientBoostingModel"/>. Each kind keeps its own version, so files of the older kinds are unchanged.
+/// Versions 1 to 3 (read only; written before the kinds were registered, when the version named the kind):
+/// version 1 Extra-Trees and version 3 gradient boosting: the settings JSON, the selection, the kind, then as
+/// version 4 from the classifier's length on; version 2 LeNet: the settings JSON, the kind, then the same.
 /// </para>
 /// <para>Nothing time-dependent is written, so the same inputs and seed give the same bytes.</para>
 /// </remarks>
-public sealed class UrbanModel
+public sealed class UrbanModel : IDisposable
 {
-    /// <summary>
-    /// The newest file format version (3, gradient boosting; Extra-Trees models are still written as version 1 and
-    /// LeNet models as version 2).
-    /// </summary>
-    public const int FormatVersion = 3;
+    /// <summary>The file format version written (4: the kind and a version per component at the front of the payload).</summary>
+    public const int FormatVersion = 4;
 
-    /// <summary>The classifier kind of Extra-Trees models.</summary>
+    /// <summary>The classifier kind of Extra-Trees models (registered by the pipeline).</summary>
     public const string ExtraTreesKind = "extra-trees";
 
-    /// <summary>The classifier kind of LeNet models (<see cref="LeNetModel"/> on patch pixels).</summary>
+    /// <summary>The classifier kind of LeNet models (registered by <c>Inegi.UrbanGrowth.Cnn</c>).</summary>
     public const string LeNetKind = "lenet";
 
-    /// <summary>The classifier kind of gradient-boosting models (<see cref="GradientBoostingModel"/> on patch statistics).</summary>
+    /// <summary>The classifier kind of gradient-boosting models (registered by the pipeline).</summary>
     public const string GradientBoostingKind = "gradient-boosting";
 
-    private const int ExtraTreesFormatVersion = 1;
-    private const int LeNetFormatVersion = 2;
-    private const int GradientBoostingFormatVersion = 3;
+    private const int SettingsVersion = 1;
 
     private static readonly byte[] Magic = "UGMODEL\0"u8.ToArray();
 
+    /// <summary>The kinds whose files had versions 1 to 3, when the version named the kind; frozen history of the format.</summary>
+    private static readonly Dictionary<int, string> LegacyKinds = new() { [1] = ExtraTreesKind, [2] = LeNetKind, [3] = GradientBoostingKind };
+
+    static UrbanModel() => Trees.TreeModelKinds.Register();
+
     /// <summary>Assembles a model.</summary>
     /// <param name="settings">How features are computed.</param>
-    /// <param name="selection">The fitted selection from all features to the classifier's inputs.</param>
-    /// <param name="classifier">The fitted classifier, whose schema is the selection's output schema.</param>
-    /// <param name="threshold">Decision threshold on the (prior-corrected) urban probability.</param>
-    /// <param name="populationPrevalence">Share of urban cells in the population, or null to use probabilities as trained.</param>
-    /// <param name="trainingRows">Number of training rows.</param>
-    public UrbanModel(FeatureExtractionSettings settings, FittedSelection selection, ExtraTreesModel classifier, float threshold = 0.5f, double? populationPrevalence = null, long trainingRows = 0)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(selection);
-        ArgumentNullException.ThrowIfNull(classifier);
-        EnsureDecision(threshold, populationPrevalence);
-
-        selection.OutputSchema.EnsureCompatible(classifier.Schema, "the classifier");
-        if (classifier.ClassCount < 2)
-        {
-            throw new ArgumentException("The classifier must know at least two classes.", nameof(classifier));
-        }
-
-        Settings = settings;
-        Selection = selection;
-        Classifier = classifier;
-        ClassifierKind = ExtraTreesKind;
-        ClassPriors = classifier.ClassPriors;
-        Threshold = threshold;
-        PopulationPrevalence = populationPrevalence;
-        TrainingRows = trainingRows;
-    }
-
-    /// <summary>Assembles a LeNet model: no feature selection, the network reads the patch pixels.</summary>
-    /// <param name="settings">How the channel planes are computed; its channels must be the network's.</param>
-    /// <param name="classifier">The fitted network (the model takes it over: do not dispose it while the model is used).</param>
+    /// <param name="selection">
+    /// The fitted selection from all features to the classifier's inputs; null for a kind that reads patch pixels
+    /// (the selection is then the identity on the pixels of the settings' channels).
+    /// </param>
+    /// <param name="classifier">The fitted classifier of a registered kind, whose schema is the selection's output schema (the model takes it over).</param>
     /// <param name="classPriors">Share of each class in the training sample (for the prior correction).</param>
-    /// <param name="threshold">Decision threshold on the (prior-corrected) urban probability.</param>
-    /// <param name="populationPrevalence">Share of urban cells in the population, or null to use probabilities as trained.</param>
+    /// <param name="decision">Threshold and population prevalence; 0.5 as trained when null.</param>
     /// <param name="trainingRows">Number of training rows.</param>
-    public UrbanModel(FeatureExtractionSettings settings, LeNetModel classifier, IReadOnlyList<double> classPriors, float threshold = 0.5f, double? populationPrevalence = null, long trainingRows = 0)
+    /// <exception cref="ArgumentException">An unregistered kind, schemas that do not fit, or priors that do not match the classes.</exception>
+    public UrbanModel(FeatureExtractionSettings settings, FittedSelection? selection, IClassifierModel classifier, IReadOnlyList<double> classPriors, DecisionRule? decision = null, long trainingRows = 0)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(classPriors);
-        EnsureDecision(threshold, populationPrevalence);
-
+        decision ??= new DecisionRule();
+        decision.Validate();
+        Kind = ModelKinds.Get(classifier.Kind);
         if (classifier.ClassCount < 2 || classPriors.Count != classifier.ClassCount)
         {
-            throw new ArgumentException($"The network knows {classifier.ClassCount} classes; {classPriors.Count} class priors were given.", nameof(classPriors));
+            throw new ArgumentException($"The classifier knows {classifier.ClassCount} classes; {classPriors.Count} class priors were given.", nameof(classPriors));
         }
 
-        var pixels = new PatchPixelLayout(settings.Channels, PatchGeometry.Size);
-        pixels.Schema.EnsureCompatible(classifier.Schema, "the LeNet classifier");
-        Settings = settings;
-        Selection = IdentitySelection(classifier.Schema);
-        Classifier = classifier;
-        ClassifierKind = LeNetKind;
-        ClassPriors = [.. classPriors];
-        Threshold = threshold;
-        PopulationPrevalence = populationPrevalence;
-        TrainingRows = trainingRows;
-    }
-
-    /// <summary>Assembles a gradient-boosting model: the same selection as Extra-Trees, then boosted trees.</summary>
-    /// <param name="settings">How features are computed.</param>
-    /// <param name="selection">The fitted selection from all features to the classifier's inputs.</param>
-    /// <param name="classifier">The fitted model, whose schema is the selection's output schema.</param>
-    /// <param name="classPriors">Share of each class in the training sample (for the prior correction).</param>
-    /// <param name="threshold">Decision threshold on the (prior-corrected) urban probability.</param>
-    /// <param name="populationPrevalence">Share of urban cells in the population, or null to use probabilities as trained.</param>
-    /// <param name="trainingRows">Number of training rows.</param>
-    public UrbanModel(FeatureExtractionSettings settings, FittedSelection selection, GradientBoostingModel classifier, IReadOnlyList<double> classPriors, float threshold = 0.5f, double? populationPrevalence = null, long trainingRows = 0)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(selection);
-        ArgumentNullException.ThrowIfNull(classifier);
-        ArgumentNullException.ThrowIfNull(classPriors);
-        EnsureDecision(threshold, populationPrevalence);
-
-        selection.OutputSchema.EnsureCompatible(classifier.Schema, "the classifier");
-        if (classPriors.Count != classifier.ClassCount)
+        if (Kind.Input == CellFeatureKind.PatchPixels)
         {
-            throw new ArgumentException($"The model knows {classifier.ClassCount} classes; {classPriors.Count} class priors were given.", nameof(classPriors));
+            if (selection is not null)
+            {
+                throw new ArgumentException($"A '{Kind.Name}' classifier reads patch pixels and takes no feature selection.", nameof(selection));
+            }
+
+            new PatchPixelLayout(settings.Channels, PatchGeometry.Size).Schema.EnsureCompatible(classifier.Schema, $"the {Kind.Name} classifier");
+            selection = IdentitySelection(classifier.Schema);
+        }
+        else
+        {
+            ArgumentNullException.ThrowIfNull(selection);
+            selection.OutputSchema.EnsureCompatible(classifier.Schema, "the classifier");
         }
 
         Settings = settings;
         Selection = selection;
         Classifier = classifier;
-        ClassifierKind = GradientBoostingKind;
         ClassPriors = [.. classPriors];
-        Threshold = threshold;
-        PopulationPrevalence = populationPrevalence;
+        Decision = decision;
         TrainingRows = trainingRows;
-    }
-
-    private static void EnsureDecision(float threshold, double? populationPrevalence)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, 0f);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 1f);
-        if (populationPrevalence is { } p && !(p > 0 && p < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(populationPrevalence), p, "The prevalence must lie strictly between 0 and 1.");
-        }
+        SourceFormatVersion = FormatVersion;
     }
 
     /// <summary>How features are computed.</summary>
     public FeatureExtractionSettings Settings { get; }
 
-    /// <summary>The fitted feature selection (the identity on the patch pixels for a LeNet).</summary>
+    /// <summary>The fitted feature selection (the identity on the patch pixels for a kind that reads pixels).</summary>
     public FittedSelection Selection { get; }
 
-    /// <summary>
-    /// The classifier: an <see cref="ExtraTreesModel"/>, a <see cref="GradientBoostingModel"/> or a
-    /// <see cref="LeNetModel"/> (see <see cref="ClassifierKind"/>).
-    /// </summary>
+    /// <summary>The classifier, of kind <see cref="Kind"/>.</summary>
     public IClassifierModel Classifier { get; }
 
-    /// <summary><see cref="ExtraTreesKind"/>, <see cref="GradientBoostingKind"/> or <see cref="LeNetKind"/>.</summary>
-    public string ClassifierKind { get; }
+    /// <summary>The classifier's registered kind.</summary>
+    public ModelKind Kind { get; }
 
-    /// <summary>What the model reads per cell: patch statistics (Extra-Trees, gradient boosting) or patch pixels (LeNet).</summary>
-    public CellFeatureKind FeatureKind => ClassifierKind == LeNetKind ? CellFeatureKind.PatchPixels : CellFeatureKind.Statistics;
+    /// <summary>The classifier kind's name (<see cref="ExtraTreesKind"/>, <see cref="GradientBoostingKind"/>, <see cref="LeNetKind"/> or another registered kind).</summary>
+    public string ClassifierKind => Kind.Name;
+
+    /// <summary>What the model reads per cell: patch statistics or patch pixels (the kind's input).</summary>
+    public CellFeatureKind FeatureKind => Kind.Input;
 
     /// <summary>Share of each class in the training sample.</summary>
     public IReadOnlyList<double> ClassPriors { get; }
@@ -189,11 +153,14 @@ public sealed class UrbanModel
     /// <summary>All features the model reads (before selection).</summary>
     public FeatureSchema InputSchema => Selection.InputSchema;
 
+    /// <summary>Threshold and population prevalence.</summary>
+    public DecisionRule Decision { get; }
+
     /// <summary>Decision threshold on the urban probability: urban where p(urban) &gt;= threshold.</summary>
-    public float Threshold { get; }
+    public float Threshold => Decision.Threshold;
 
     /// <summary>Share of urban cells in the population the map covers; null when probabilities are used as trained.</summary>
-    public double? PopulationPrevalence { get; }
+    public double? PopulationPrevalence => Decision.PopulationPrevalence;
 
     /// <summary>Share of urban rows in the training sample.</summary>
     public double TrainingPrevalence => ClassPriors[UrbanClass.Urban];
@@ -201,15 +168,14 @@ public sealed class UrbanModel
     /// <summary>Number of training rows.</summary>
     public long TrainingRows { get; }
 
-    /// <summary>A copy with another threshold and prevalence.</summary>
+    /// <summary>The format version of the file the model was read from (<see cref="FormatVersion"/> for a model made in this process).</summary>
+    public int SourceFormatVersion { get; private init; }
+
+    /// <summary>A copy with another threshold and prevalence, sharing this model's classifier (dispose only one of them).</summary>
     /// <param name="threshold">Decision threshold.</param>
     /// <param name="populationPrevalence">Population prevalence of urban, or null.</param>
-    public UrbanModel WithDecision(float threshold, double? populationPrevalence) => Classifier switch
-    {
-        LeNetModel network => new(Settings, network, ClassPriors, threshold, populationPrevalence, TrainingRows),
-        GradientBoostingModel boosted => new(Settings, Selection, boosted, ClassPriors, threshold, populationPrevalence, TrainingRows),
-        _ => new(Settings, Selection, (ExtraTreesModel)Classifier, threshold, populationPrevalence, TrainingRows),
-    };
+    public UrbanModel WithDecision(float threshold, double? populationPrevalence) =>
+        new(Settings, Kind.Input == CellFeatureKind.PatchPixels ? null : Selection, Classifier, ClassPriors, new DecisionRule(threshold, populationPrevalence), TrainingRows);
 
     /// <summary>
     /// The urban probability of every row of a full feature matrix (schema <see cref="InputSchema"/>), corrected for the
@@ -221,7 +187,7 @@ public sealed class UrbanModel
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentOutOfRangeException.ThrowIfLessThan(urbanProbability.Length, features.RowCount);
-        FeatureMatrix selected = ClassifierKind == LeNetKind ? EnsureInputSchema(features) : Selection.Transform(features);
+        FeatureMatrix selected = Kind.Input == CellFeatureKind.PatchPixels ? EnsureInputSchema(features) : Selection.Transform(features);
         int k = Classifier.ClassCount;
         float[] all = new float[(long)features.RowCount * k];
         Classifier.PredictProbabilities(selected, all);
@@ -235,6 +201,9 @@ public sealed class UrbanModel
             PriorShift.AdjustBinary(urbanProbability[..features.RowCount], TrainingPrevalence, prevalence);
         }
     }
+
+    /// <summary>Releases the classifier (native memory for some kinds).</summary>
+    public void Dispose() => Classifier.Dispose();
 
     private FeatureMatrix EnsureInputSchema(FeatureMatrix features)
     {
@@ -258,19 +227,19 @@ public sealed class UrbanModel
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        long classifierLength = HashedPayload.Measure(SaveClassifier);
+        bool hasSelection = Kind.Input != CellFeatureKind.PatchPixels;
+        long classifierLength = HashedPayload.Measure(Classifier.Save);
         void WritePrefix(Stream payload)
         {
             using var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true);
+            w.Write(Kind.Name);
+            w.Write(Classifier.FormatVersion);
+            w.Write(hasSelection ? FittedSelection.FormatVersion : 0);
+            w.Write(SettingsVersion);
             w.Write(Settings.ToJson().ToJsonString());
-            if (Classifier is LeNetModel)
-            {
-                w.Write(LeNetKind);
-            }
-            else
+            if (hasSelection)
             {
                 Selection.Write(w);
-                w.Write(ClassifierKind);
             }
 
             w.Write(checked((int)classifierLength));
@@ -295,37 +264,18 @@ public sealed class UrbanModel
         long length = HashedPayload.Measure(WritePrefix) + classifierLength + HashedPayload.Measure(WriteSuffix);
         using var header = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         header.Write(Magic);
-        header.Write(FileVersion(ClassifierKind));
+        header.Write(FormatVersion);
         header.Write(length);
         header.Write(HashedPayload.WriteWithSha256(
             stream,
             payload =>
             {
                 WritePrefix(payload);
-                SaveClassifier(payload);
+                Classifier.Save(payload);
                 WriteSuffix(payload);
             },
             length));
     }
-
-    private void SaveClassifier(Stream destination)
-    {
-        if (Classifier is LeNetModel network)
-        {
-            network.Save(destination);
-        }
-        else
-        {
-            Classifier.Save(destination);
-        }
-    }
-
-    private static int FileVersion(string kind) => kind switch
-    {
-        LeNetKind => LeNetFormatVersion,
-        GradientBoostingKind => GradientBoostingFormatVersion,
-        _ => ExtraTreesFormatVersion,
-    };
 
     /// <summary>Reads a model file.</summary>
     /// <param name="path">The file.</param>
@@ -345,6 +295,7 @@ public sealed class UrbanModel
     /// <summary>Reads a model from a stream.</summary>
     /// <param name="stream">Source.</param>
     /// <param name="sourceName">Name for error messages.</param>
+    /// <exception cref="DataFileException">Not a model, another version, an unregistered kind, truncated or corrupt.</exception>
     public static UrbanModel Load(Stream stream, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -363,7 +314,7 @@ public sealed class UrbanModel
             }
 
             int version = r.ReadInt32();
-            if (version is not (ExtraTreesFormatVersion or LeNetFormatVersion or GradientBoostingFormatVersion))
+            if (version != FormatVersion && !LegacyKinds.ContainsKey(version))
             {
                 throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"model format version {version} is not supported (this library reads versions 1 to {FormatVersion})"));
             }
@@ -394,13 +345,14 @@ public sealed class UrbanModel
             }
 
             using var p = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
-            FeatureExtractionSettings settings = FeatureExtractionSettings.FromJson(
-                JsonNode.Parse(p.ReadString()) ?? throw new DataFileException(sourceName, "missing feature settings"), sourceName);
-            FittedSelection? selection = version == LeNetFormatVersion ? null : FittedSelection.Read(p);
-            string kind = p.ReadString();
-            if ((version, kind) is not ((ExtraTreesFormatVersion, ExtraTreesKind) or (LeNetFormatVersion, LeNetKind) or (GradientBoostingFormatVersion, GradientBoostingKind)))
+            (string kindName, FeatureExtractionSettings settings, FittedSelection? selection) = version == FormatVersion
+                ? ReadFront(p, sourceName)
+                : ReadLegacyFront(p, version, sourceName);
+            ModelKind kind = ModelKinds.Find(kindName)
+                ?? throw new DataFileException(sourceName, $"classifier kind '{kindName}' is not registered in this application (a LeNet needs Inegi.UrbanGrowth.Cnn and LeNetModelKind.Register())");
+            if ((kind.Input == CellFeatureKind.PatchPixels) != (selection is null))
             {
-                throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"classifier kind '{kind}' is not supported in a version {version} model file"));
+                throw new DataFileException(sourceName, $"corrupt model file: a '{kindName}' classifier {(selection is null ? "needs" : "takes no")} feature selection");
             }
 
             int blobLength = p.ReadInt32();
@@ -412,9 +364,9 @@ public sealed class UrbanModel
             byte[] blob = p.ReadBytes(blobLength);
             float threshold = p.ReadSingle();
             int classCount = p.ReadInt32();
-            if (classCount < 0 || classCount > (payload.Length - p.BaseStream.Position) / sizeof(double))
+            if (classCount is < 2 or > 256)
             {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"class count {classCount} is out of range"));
+                throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"corrupt model file: class count {classCount}"));
             }
 
             double[] priors = new double[classCount];
@@ -426,20 +378,11 @@ public sealed class UrbanModel
             bool hasPrevalence = p.ReadBoolean();
             double prevalence = p.ReadDouble();
             long rows = p.ReadInt64();
-            if (selection is null)
+            IClassifierModel classifier = kind.Load(new MemoryStream(blob), sourceName);
+            return new UrbanModel(settings, selection, classifier, priors, new DecisionRule(threshold, hasPrevalence ? prevalence : null), rows)
             {
-                LeNetModel network = LeNetModel.Load(new MemoryStream(blob), sourceName);
-                return new UrbanModel(settings, network, priors, threshold, hasPrevalence ? prevalence : null, rows);
-            }
-
-            if (kind == GradientBoostingKind)
-            {
-                GradientBoostingModel boosted = GradientBoostingModel.Load(new MemoryStream(blob), sourceName);
-                return new UrbanModel(settings, selection, boosted, priors, threshold, hasPrevalence ? prevalence : null, rows);
-            }
-
-            ExtraTreesModel classifier = ExtraTreesModel.Load(new MemoryStream(blob), sourceName);
-            return new UrbanModel(settings, selection, classifier, threshold, hasPrevalence ? prevalence : null, rows);
+                SourceFormatVersion = version,
+            };
         }
         catch (EndOfStreamException e)
         {
@@ -451,84 +394,65 @@ public sealed class UrbanModel
         }
     }
 
+    /// <summary>The front of a version 4 payload: kind, component versions, settings, selection.</summary>
+    private static (string Kind, FeatureExtractionSettings Settings, FittedSelection? Selection) ReadFront(BinaryReader p, string sourceName)
+    {
+        string kind = p.ReadString();
+        int classifierVersion = p.ReadInt32();
+        int selectionVersion = p.ReadInt32();
+        int settingsVersion = p.ReadInt32();
+        if (settingsVersion != SettingsVersion || (selectionVersion != 0 && selectionVersion != FittedSelection.FormatVersion) || classifierVersion <= 0)
+        {
+            throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                $"model components of versions settings {settingsVersion}, selection {selectionVersion}, classifier {classifierVersion} are not supported (this library reads settings {SettingsVersion}, selection {FittedSelection.FormatVersion})"));
+        }
+
+        FeatureExtractionSettings settings = ReadSettings(p, sourceName);
+        return (kind, settings, selectionVersion == 0 ? null : FittedSelection.Read(p));
+    }
+
+    /// <summary>The front of a version 1 to 3 payload, whose version named the kind.</summary>
+    private static (string Kind, FeatureExtractionSettings Settings, FittedSelection? Selection) ReadLegacyFront(BinaryReader p, int version, string sourceName)
+    {
+        FeatureExtractionSettings settings = ReadSettings(p, sourceName);
+        FittedSelection? selection = LegacyKinds[version] == LeNetKind ? null : FittedSelection.Read(p);
+        string kind = p.ReadString();
+        if (kind != LegacyKinds[version])
+        {
+            throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"classifier kind '{kind}' is not supported in a version {version} model file"));
+        }
+
+        return (kind, settings, selection);
+    }
+
+    private static FeatureExtractionSettings ReadSettings(BinaryReader p, string sourceName) => FeatureExtractionSettings.FromJson(
+        JsonNode.Parse(p.ReadString()) ?? throw new DataFileException(sourceName, "missing feature settings"), sourceName);
+
     /// <summary>
-    /// A JSON description (what <c>urban inspect</c> prints): schema, selected features, trees or network, threshold.
+    /// A JSON description (what <c>urban inspect</c> prints): schema, selected features, the classifier's own
+    /// description (trees, boosting or network), classes and the decision rule.
     /// </summary>
     public JsonObject ToJson()
     {
         var json = new JsonObject
         {
-            ["format_version"] = FileVersion(ClassifierKind),
-            ["classifier"] = ClassifierKind,
+            ["format_version"] = SourceFormatVersion,
+            ["classifier"] = Kind.Name,
             ["feature_settings"] = Settings.ToJson(),
             ["input_features"] = InputSchema.Count,
             ["input_schema_fingerprint"] = InputSchema.Fingerprint,
         };
-        if (Classifier is LeNetModel network)
+        if (Kind.Input == CellFeatureKind.Statistics)
         {
-            LeNetOptions o = network.Options;
-            LeNetTrainingSummary t = network.Training;
-            json["network"] = new JsonObject
-            {
-                ["channels"] = network.Layout.ChannelCount,
-                ["patch_size"] = network.Layout.PatchSize,
-                ["parameters"] = network.ParameterCount,
-                ["kernel_size"] = o.KernelSize,
-                ["conv1_filters"] = o.Conv1Filters,
-                ["conv2_filters"] = o.Conv2Filters,
-                ["dense1_units"] = o.Dense1Units,
-                ["dense2_units"] = o.Dense2Units,
-                ["dropout"] = o.Dropout,
-                ["epochs"] = o.Epochs,
-                ["batch_size"] = o.BatchSize,
-                ["learning_rate"] = o.LearningRate,
-                ["seed"] = o.Seed,
-                ["epochs_run"] = t.EpochsRun,
-                ["best_epoch"] = t.BestEpoch,
-                ["best_validation_loss"] = double.IsFinite(t.BestValidationLoss) ? Math.Round(t.BestValidationLoss, 6) : null,
-                ["final_training_loss"] = Math.Round(t.FinalTrainingLoss, 6),
-            };
-        }
-        else if (Classifier is GradientBoostingModel boosted)
-        {
-            GradientBoostingOptions o = boosted.Options;
             json["selected_features"] = new JsonArray([.. Selection.OutputSchema.Names.Select(n => (JsonNode?)JsonValue.Create(n))]);
-            json["boosting"] = new JsonObject
-            {
-                ["iterations"] = boosted.IterationCount,
-                ["learning_rate"] = o.LearningRate,
-                ["max_leaf_nodes"] = o.MaxLeafNodes,
-                ["min_samples_leaf"] = o.MinSamplesLeaf,
-                ["l2_regularization"] = o.L2Regularization,
-                ["max_bins"] = o.MaxBins,
-            };
-        }
-        else
-        {
-            var trees = (ExtraTreesModel)Classifier;
-            json["selected_features"] = new JsonArray([.. Selection.OutputSchema.Names.Select(n => (JsonNode?)JsonValue.Create(n))]);
-            json["trees"] = trees.TreeCount;
-            json["nodes"] = trees.NodeCount;
-            json["max_depth"] = trees.MaxTreeDepth;
         }
 
+        Classifier.Describe(json);
         json["classes"] = new JsonArray([.. UrbanClass.Names.Take(Classifier.ClassCount).Select(n => (JsonNode?)JsonValue.Create(n))]);
         json["training_rows"] = TrainingRows;
         json["training_prevalence"] = TrainingPrevalence;
         json["population_prevalence"] = PopulationPrevalence;
         json["threshold"] = Threshold;
-        if (Classifier is ExtraTreesModel forest)
-        {
-            var importances = new JsonArray();
-            IReadOnlyList<double> imp = forest.FeatureImportances;
-            foreach (int i in Enumerable.Range(0, imp.Count).OrderByDescending(i => imp[i]).ThenBy(i => i))
-            {
-                importances.Add((JsonNode)new JsonObject { ["feature"] = forest.Schema.Names[i], ["importance"] = Math.Round(imp[i], 6) });
-            }
-
-            json["feature_importances"] = importances;
-        }
-
         return json;
     }
 }

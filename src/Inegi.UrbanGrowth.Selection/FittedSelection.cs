@@ -15,7 +15,8 @@ namespace Inegi.UrbanGrowth.Selection;
 /// </remarks>
 public sealed class FittedSelection : IFittedSelection
 {
-    private const int FormatVersion = 1;
+    /// <summary>The version of the binary form <see cref="Write"/> writes (stored in model files beside the classifier's).</summary>
+    public const int FormatVersion = 1;
     private static readonly byte[] Magic = "UGSEL"u8.ToArray();
 
     private readonly int[] _indices;

@@ -85,4 +85,14 @@ internal sealed class NearestCentroidModel(FeatureSchema schema, int classCount,
     }
 
     public void Save(Stream stream) => throw new NotSupportedException();
+
+    public string Kind => "nearest-centroid";
+
+    public int FormatVersion => 0;
+
+    public void Describe(System.Text.Json.Nodes.JsonObject description) => description["centroids"] = classCount;
+
+    public void Dispose()
+    {
+    }
 }

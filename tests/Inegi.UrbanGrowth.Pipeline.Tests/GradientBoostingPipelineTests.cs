@@ -12,7 +12,7 @@ public sealed class GradientBoostingPipelineTests(SmallSceneFixture scene)
     private static TrainingOptions Boosting(int threads = -1) => new()
     {
         Classifier = UrbanModel.GradientBoostingKind,
-        GradientBoosting = new GradientBoostingOptions { MaxIterations = 40 },
+        ClassifierOptions = new GradientBoostingOptions { MaxIterations = 40 },
         Seed = 3,
         MaxDegreeOfParallelism = threads,
         PopulationPrevalence = 0.03,
@@ -57,7 +57,9 @@ public sealed class GradientBoostingPipelineTests(SmallSceneFixture scene)
         string path = dir.File("boosted.ugm");
         model.Save(path);
         byte[] bytes = File.ReadAllBytes(path);
-        Assert.Equal(3, BitConverter.ToInt32(bytes, 8));
+        // Version 4 (version 3 files still read: LegacyModelFileTests); the payload starts with the kind.
+        Assert.Equal(UrbanModel.FormatVersion, BitConverter.ToInt32(bytes, 8));
+        Assert.Equal("gradient-boosting", System.Text.Encoding.UTF8.GetString(bytes, 21, bytes[20]));
         UrbanModel loaded = UrbanModel.Load(path);
         Assert.Equal(UrbanModel.GradientBoostingKind, loaded.ClassifierKind);
         Assert.Equal("gradient-boosting", (string)loaded.ToJson()["classifier"]!);
@@ -97,9 +99,9 @@ public sealed class GradientBoostingPipelineTests(SmallSceneFixture scene)
         ModelTrainer.Train(table, FeatureExtractionSettings.Default, Boosting(threads: 2)).Model.Save(dir.File("two.ugm"));
         Assert.Equal(File.ReadAllBytes(dir.File("one.ugm")), File.ReadAllBytes(dir.File("two.ugm")));
 
-        // An Extra-Trees payload behind a version-3 header (the header is outside the checksum): a clear error.
-        ModelTrainer.Train(table, FeatureExtractionSettings.Default, new TrainingOptions { Trees = 5, CalibrationFolds = 0 }).Model.Save(dir.File("forest.ugm"));
-        byte[] forest = File.ReadAllBytes(dir.File("forest.ugm"));
+        // An Extra-Trees payload (a version 1 file, as written before the kind moved into the payload) behind a version-3
+        // header (the header is outside the checksum): a clear error.
+        byte[] forest = File.ReadAllBytes(LegacyModelFileTests.DataFile("extra-trees-v1.ugm"));
         BitConverter.GetBytes(3).CopyTo(forest, 8);
         File.WriteAllBytes(dir.File("mislabelled.ugm"), forest);
         var error = Assert.Throws<DataFileException>(() => UrbanModel.Load(dir.File("mislabelled.ugm")));

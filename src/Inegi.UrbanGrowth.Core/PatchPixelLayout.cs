@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Inegi.UrbanGrowth.Cnn;
+namespace Inegi.UrbanGrowth;
 
 /// <summary>
 /// How a patch's raw pixels sit in one row of a <see cref="FeatureMatrix"/>: <c>C * S * S</c> values, channel-planar,

@@ -169,9 +169,10 @@ public static class DemoRunner
         step.Restart();
         string growthPath = Path.Combine(outputFolder, Inv($"growth_{first}_{last}.tif"));
         ChangeStatisticsAccumulator change = GrowthAnalysis.Change(maps[0], maps[^1], growthPath, files.Zones,
-            Path.Combine(outputFolder, Inv($"growth_{first}_{last}.csv")), Path.ChangeExtension(growthPath, ".png"));
-        UrbanTimeSeries series = GrowthAnalysis.Series(maps, options.Years, Path.Combine(outputFolder, "first_year_urban.tif"), files.Zones,
-            firstYearPng: Path.Combine(outputFolder, "first_year_urban.png"));
+            Path.Combine(outputFolder, Inv($"growth_{first}_{last}.csv")));
+        Inegi.UrbanGrowth.Demo.GrowthPictures.GrowthMap(maps[0], maps[^1], growthPath, Path.ChangeExtension(growthPath, ".png"));
+        UrbanTimeSeries series = GrowthAnalysis.Series(maps, options.Years, Path.Combine(outputFolder, "first_year_urban.tif"), files.Zones);
+        Inegi.UrbanGrowth.Demo.GrowthPictures.FirstUrbanYearMap(Path.Combine(outputFolder, "first_year_urban.tif"), options.Years, Path.Combine(outputFolder, "first_year_urban.png"));
         series.WriteCsv(Path.Combine(outputFolder, "urban_area.csv"));
         PngFile.Write(Path.Combine(outputFolder, "urban_area.png"), UrbanAreaChart.Render(options.Years, UrbanAreaChart.FromTimeSeries(series, includeNational: true), "Urban area per year and zone"));
         TemporalRuleAssessment rule = AssessTemporalRule(maps, options.Years, files);

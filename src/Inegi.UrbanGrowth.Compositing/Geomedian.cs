@@ -56,7 +56,7 @@ public static class Geomedian
             for (int p0 = start; p0 < end; p0 += Lanes)
             {
                 scratch.Load(stack, p0);
-                MedianBlock(scratch, stack.ObservationCount, stack.BandCount, options.Epsilon, options.MaxIterations);
+                MedianBlock(scratch, scratch.Kept, stack.ObservationCount, stack.BandCount, options.Epsilon, options.MaxIterations);
                 scratch.StoreMedian(median, p0, stack.PixelCount, end);
             }
         }
@@ -103,7 +103,7 @@ public static class Geomedian
             {
                 scratch.Load(stack, p0);
                 scratch.LoadMedian(median, p0, p);
-                DeviationBlock(scratch, stack.ObservationCount, stack.BandCount, distances, deviations, count, p0, p, end);
+                DeviationBlock(scratch, scratch.Kept, stack.ObservationCount, stack.BandCount, distances, deviations, count, p0, p, end);
             }
         }
         finally
@@ -117,7 +117,13 @@ public static class Geomedian
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> R32(Vector256<double> v) => Vector256.WidenLower(Vector256.Narrow(v, v));
 
-    private static void MedianBlock(BlockScratch s, int n, int bands, float epsilon, int maxIterations)
+    /// <param name="s">The block, holding only the observations usable in at least one lane.</param>
+    /// <param name="n">Observations held (<see cref="BlockScratch.Kept"/>).</param>
+    /// <param name="stackCount">Observations in the whole stack: geomad's "all coincide" test compares with it.</param>
+    /// <param name="bands">Bands per observation.</param>
+    /// <param name="epsilon">Stopping distance.</param>
+    /// <param name="maxIterations">Iteration cap.</param>
+    private static void MedianBlock(BlockScratch s, int n, int stackCount, int bands, float epsilon, int maxIterations)
     {
         Span<Vector256<double>> x = s.X;
         Span<Vector256<double>> valid = s.Valid;
@@ -147,7 +153,7 @@ public static class Geomedian
         }
 
         Vector256<double> active = Vector256.GreaterThan(k, zero);
-        Vector256<double> total = Vector256.Create((double)n);
+        Vector256<double> total = Vector256.Create((double)stackCount);
         Vector256<double> eps = Vector256.Create((double)epsilon);
         for (int iteration = 0; iteration < maxIterations && active != zero; iteration++)
         {
@@ -231,7 +237,7 @@ public static class Geomedian
         }
     }
 
-    private static void DeviationBlock(BlockScratch s, int n, int bands, float[] distances, Span<float> deviations, Span<ushort> count, int p0, int pixels, int end)
+    private static void DeviationBlock(BlockScratch s, int kept, int n, int bands, float[] distances, Span<float> deviations, Span<ushort> count, int p0, int pixels, int end)
     {
         Span<Vector256<double>> x = s.X;
         Span<Vector256<double>> y = s.Y;
@@ -248,7 +254,7 @@ public static class Geomedian
         Span<double> bc = stackalloc double[Lanes];
         Span<int> used = stackalloc int[Lanes];
         used.Clear();
-        for (int o = 0; o < n; o++)
+        for (int o = 0; o < kept; o++)
         {
             Vector256<double> sq = zero, dot = zero, normA = zero, absDiff = zero, absSum = zero;
             for (int b = 0; b < bands; b++)
@@ -326,11 +332,14 @@ public static class Geomedian
             T = new Vector256<double>[bands];
         }
 
-        public Span<Vector256<double>> X => _x.AsSpan(0, _n * _bands);
+        /// <summary>Observations loaded: those usable in at least one lane (the others add exact zeros to every sum).</summary>
+        public int Kept { get; private set; }
 
-        public Span<Vector256<double>> Valid => _valid.AsSpan(0, _n);
+        public Span<Vector256<double>> X => _x.AsSpan(0, Kept * _bands);
 
-        public Span<Vector256<double>> Dinv => _dinv.AsSpan(0, _n);
+        public Span<Vector256<double>> Valid => _valid.AsSpan(0, Kept);
+
+        public Span<Vector256<double>> Dinv => _dinv.AsSpan(0, Kept);
 
         public Vector256<double>[] Y { get; }
 
@@ -344,6 +353,7 @@ public static class Geomedian
             Span<float> tail = stackalloc float[Lanes];
             Vector256<double> limit = Vector256.Create(double.PositiveInfinity);
             int pixels = stack.PixelCount;
+            int kept = 0;
             for (int o = 0; o < _n; o++)
             {
                 Vector256<double> ok = Vector256<double>.AllBitsSet;
@@ -363,16 +373,25 @@ public static class Geomedian
                     }
 
                     Vector256<double> wide = Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));
-                    _x[(o * _bands) + b] = wide;
+                    _x[(kept * _bands) + b] = wide;
                     ok &= Vector256.LessThan(Vector256.Abs(wide), limit);
                 }
 
-                _valid[o] = ok;
+                if (ok == Vector256<double>.Zero)
+                {
+                    continue;
+                }
+
+                _valid[kept] = ok;
                 for (int b = 0; b < _bands; b++)
                 {
-                    _x[(o * _bands) + b] &= ok;
+                    _x[(kept * _bands) + b] &= ok;
                 }
+
+                kept++;
             }
+
+            Kept = kept;
         }
 
         public void LoadMedian(ReadOnlySpan<float> median, int p0, int pixels)

@@ -38,6 +38,7 @@ status=0
 for target in $targets; do
   findings="$work/findings/$target"
   rm -rf "$findings"
+  mkdir -p "$work/findings"
   echo "fuzz: $target for ${seconds} s"
   afl-fuzz -V "$seconds" -t 10000 -m none -i "fuzz/corpus/$target" -o "$findings" -- dotnet "$work/bin/urban-fuzz.dll" "$target" >"$work/afl-$target.log" 2>&1 \
     || { echo "fuzz: afl-fuzz failed for $target:"; tail -20 "$work/afl-$target.log"; status=1; continue; }

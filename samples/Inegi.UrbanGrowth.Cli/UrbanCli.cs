@@ -57,6 +57,7 @@ internal static class UrbanCli
         root.Subcommands.Add(ValidationSampleCommand());
         root.Subcommands.Add(ValidationAssessCommand());
         root.Subcommands.Add(DemoCommand());
+        root.Subcommands.Add(GrowthStageCommand.Create());
         return root;
     }
 

@@ -81,7 +81,7 @@ internal static class GrowthStageCommand
             BaselineModel = model,
             MaxDegreeOfParallelism = threads,
             KeepScores = keepScores,
-        }, Console.Error);
+        }, Console.Out);
         foreach (UrbanAreaEstimate.Row row in result.Areas.Rows().Where(r => r.Zone == "all"))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

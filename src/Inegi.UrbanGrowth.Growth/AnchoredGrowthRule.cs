@@ -51,7 +51,7 @@ public sealed class AnchoredGrowthRule
     }
 
     /// <summary>The default <see cref="Margin"/> (tuned on synthetic seeds 1-3, docs/growth.md).</summary>
-    public const double DefaultMargin = 2.0;
+    public const double DefaultMargin = 0.0;
 
     /// <summary>Index of the census year.</summary>
     public int CensusIndex { get; }
@@ -66,8 +66,8 @@ public sealed class AnchoredGrowthRule
     public int YearCount => ChangeNoise.Count;
 
     /// <summary>
-    /// The confidence that the cell is urban in each year (NaN where the year has no score, except the census year
-    /// when the label is known).
+    /// The confidence that the cell is urban in each year: NaN where the year has no score and the census label does
+    /// not settle it (it settles the census year, the years after an urban census and those before a non-urban one).
     /// </summary>
     /// <param name="scores">Normalised scores, one per year (NaN = no data that year).</param>
     /// <param name="censusLabel">The census label: 0, 1, or anything else for unknown.</param>
@@ -86,7 +86,9 @@ public sealed class AnchoredGrowthRule
         bool known = censusLabel <= 1;
         for (int t = 0; t < n; t++)
         {
-            if (t == CensusIndex && known)
+            // Built-up land is taken not to go back: after an urban census a cell stays urban, before a non-urban
+            // census it was non-urban, whether or not the mosaic of that year saw it.
+            if (known && (t == CensusIndex || (censusLabel == 1 && t > CensusIndex) || (censusLabel == 0 && t < CensusIndex)))
             {
                 confidence[t] = censusLabel;
                 continue;
@@ -108,8 +110,8 @@ public sealed class AnchoredGrowthRule
 
             double z = (m - reference) / ChangeNoise[t];
             confidence[t] = censusLabel == 0
-                ? (t < CensusIndex ? 0 : looksUrban * NormalCdf(z - Margin))
-                : (t > CensusIndex ? 1 : 1 - ((1 - looksUrban) * NormalCdf(-z - Margin)));
+                ? looksUrban * NormalCdf(z - Margin)
+                : 1 - ((1 - looksUrban) * NormalCdf(-z - Margin));
         }
     }
 

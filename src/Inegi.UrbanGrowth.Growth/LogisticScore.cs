@@ -151,12 +151,15 @@ public sealed class LogisticScore
             }
 
             double[] step = SolveSymmetric(hessian, gradient, p);
+            double largest = 0;
             for (int j = 0; j < p; j++)
             {
                 beta[j] -= step[j];
+                largest = Math.Max(largest, Math.Abs(step[j]));
             }
 
-            if (Math.Abs(previous - loss) <= 1e-10 * Math.Max(1, Math.Abs(loss)))
+            // Newton converges quadratically: stop once the step no longer moves the parameters.
+            if (largest <= 1e-12 || (Math.Abs(previous - loss) <= 1e-15 * Math.Max(1, Math.Abs(loss)) && largest <= 1e-9))
             {
                 break;
             }

@@ -136,6 +136,7 @@ public static class GrowthStage
         }
 
         log ??= TextWriter.Null;
+        int census = CensusIndex(options);
         Directory.CreateDirectory(options.OutputFolder);
         string temporary = Path.Combine(options.OutputFolder, ".growth-tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(temporary);
@@ -144,7 +145,6 @@ public static class GrowthStage
         {
             // 1. Fit the built-up score on the census year's labelled cells.
             RasterInfo gridInfo = GeoTiffReader.ReadInfo(options.Grid);
-            int census = CensusIndex(options);
             (LogisticScore score, double logLoss) = FitYear(options, census, parallel);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"built-up score fitted on the census year {options.Years[census]}: log loss {logLoss:0.0000}"));
 

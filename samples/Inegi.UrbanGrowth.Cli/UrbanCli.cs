@@ -56,6 +56,7 @@ internal static class UrbanCli
         ClusterCommands.AddTo(root);
         root.Subcommands.Add(CompositeCommand.Build());
         VectorCommands.AddTo(root);
+        root.Subcommands.Add(GrowthStageCommand.Create());
         return root;
     }
 

@@ -165,24 +165,36 @@ public static class DemoRunner
         edges.WriteCsv(Path.Combine(outputFolder, Inv($"accuracy_by_distance_{first}.csv")));
         report.AppendLine("### City edges (accuracy by distance to the urban / non-urban boundary)").AppendLine().AppendLine("```").AppendLine(edges.ToText()).AppendLine("```").AppendLine();
 
-        // 5. Growth, time series, temporal consistency.
+        // 5. Growth: the growth stage (docs/growth.md) over every year, anchored on the labels of the training year.
         step.Restart();
-        string growthPath = Path.Combine(outputFolder, Inv($"growth_{first}_{last}.tif"));
-        ChangeStatisticsAccumulator change = GrowthAnalysis.Change(maps[0], maps[^1], growthPath, files.Zones,
-            Path.Combine(outputFolder, Inv($"growth_{first}_{last}.csv")));
-        Inegi.UrbanGrowth.Demo.GrowthPictures.GrowthMap(maps[0], maps[^1], growthPath, Path.ChangeExtension(growthPath, ".png"));
-        UrbanTimeSeries series = GrowthAnalysis.Series(maps, options.Years, Path.Combine(outputFolder, "first_year_urban.tif"), files.Zones);
-        Inegi.UrbanGrowth.Demo.GrowthPictures.FirstUrbanYearMap(Path.Combine(outputFolder, "first_year_urban.tif"), options.Years, Path.Combine(outputFolder, "first_year_urban.png"));
-        series.WriteCsv(Path.Combine(outputFolder, "urban_area.csv"));
-        PngFile.Write(Path.Combine(outputFolder, "urban_area.png"), UrbanAreaChart.Render(options.Years, UrbanAreaChart.FromTimeSeries(series, includeNational: true), "Urban area per year and zone"));
+        string growthFolder = Path.Combine(outputFolder, "growth");
+        GrowthResult growth = GrowthStage.Run(new GrowthOptions
+        {
+            Mosaics = [.. options.Years.Select(y => (Func<Mosaic>)(() => Mosaic.Open(files.Mosaic(y))))],
+            Years = options.Years,
+            Grid = files.Labels(first),
+            CensusYear = first,
+            OutputFolder = growthFolder,
+            Zones = files.Zones,
+        });
+        Inegi.UrbanGrowth.Demo.GrowthPictures.ForGrowthStage(growth);
         TemporalRuleAssessment rule = AssessTemporalRule(maps, options.Years, files);
-        Log($"growth, time series and temporal rule in {step.Elapsed.TotalSeconds:F1} s");
-        ChangeStatistics n = change.National;
+        Log($"growth stage and temporal rule in {step.Elapsed.TotalSeconds:F1} s");
+        ChangeStatistics n = growth.Change.National;
+        long trueFirst = scene.UrbanCellCount(first), trueLast = scene.UrbanCellCount(last);
         report.AppendLine(Inv($"## Growth {first} -> {last}")).AppendLine()
-            .AppendLine(Inv($"Urban {n.UrbanFromKm2:N0} km2 -> {n.UrbanToKm2:N0} km2: {n.NewUrban:N0} new urban cells, {n.UrbanLost:N0} lost (truth: {scene.UrbanCellCount(first):N0} -> {scene.UrbanCellCount(last):N0} urban cells)."))
-            .AppendLine().AppendLine(Inv($"![growth](growth_{first}_{last}.png) ![first year urban](first_year_urban.png) ![urban area](urban_area.png)")).AppendLine()
-            .AppendLine("```").AppendLine(change.ToString()).AppendLine("```").AppendLine()
-            .AppendLine("### Temporal consistency rule (docs/growth.md), against the synthetic truth").AppendLine()
+            .AppendLine(Inv($"The growth stage (`urban growth`, docs/growth.md; census labels of {first}): urban {n.UrbanFromKm2:N0} km2 -> {n.UrbanToKm2:N0} km2 ({(n.UrbanFrom > 0 ? (double)n.UrbanTo / n.UrbanFrom - 1 : 0):+0.0%}), {n.NewUrban:N0} new urban cells, {n.UrbanLost:N0} lost. Truth: {trueFirst:N0} -> {trueLast:N0} urban cells ({(trueFirst > 0 ? (double)trueLast / trueFirst - 1 : 0):+0.0%})."))
+            .AppendLine()
+            .AppendLine("| year | mapped urban km2 | expected km2 (95% interval) | true urban cells |").AppendLine("|---:|---:|---:|---:|");
+        foreach (UrbanAreaEstimate.Row row in growth.Areas.Rows().Where(r => r.Zone == "all"))
+        {
+            report.AppendLine(Inv($"| {row.Year} | {row.MappedKm2:N0} | {row.ExpectedKm2:N0} ({row.LowKm2:N0} - {row.HighKm2:N0}) | {scene.UrbanCellCount(row.Year):N0} |"));
+        }
+
+        report.AppendLine()
+            .AppendLine(Inv($"![growth](growth/growth_{first}_{last}.png) ![first year urban](growth/first_year_urban.png) ![urban area](growth/urban_area.png)")).AppendLine()
+            .AppendLine("```").AppendLine(growth.Change.ToString()).AppendLine("```").AppendLine()
+            .AppendLine("### The yearly maps classified independently, with the older temporal consistency rule (docs/growth.md), against the synthetic truth").AppendLine()
             .AppendLine("```").AppendLine(rule.ToString()).AppendLine("```").AppendLine();
 
         // 6. Real Landsat scenes.

@@ -39,4 +39,34 @@ public static class GrowthPictures
         reader.Read<ushort>(new PixelWindow(0, 0, width, height), [0], first);
         PngFile.Write(png, QuickLook.FirstUrbanYearMap(first, width, height, years, "First year urban"));
     }
+
+    /// <summary>
+    /// The quick looks of a growth stage run, next to its rasters: the growth map, the first urban year, the mapped
+    /// urban area per year and the confidence of urban in the last year.
+    /// </summary>
+    /// <param name="result">What <see cref="GrowthStage.Run"/> returned.</param>
+    /// <returns>The pictures written.</returns>
+    public static IReadOnlyList<string> ForGrowthStage(GrowthResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        IReadOnlyList<int> years = result.Years;
+        string folder = Path.GetDirectoryName(Path.GetFullPath(result.Growth))!;
+        string growthPng = Path.ChangeExtension(result.Growth, ".png");
+        string firstPng = Path.ChangeExtension(result.FirstYearUrban, ".png");
+        string areaPng = Path.Combine(folder, "urban_area.png");
+        string confidencePng = Path.Combine(folder, FormattableString.Invariant($"confidence_{years[^1]}.png"));
+        byte[] growth = MapFiles.ReadByteBand(result.Growth);
+        int width, height;
+        using (GeoTiffReader reader = GeoTiffReader.Open(result.Growth))
+        {
+            (width, height) = (reader.Info.Width, reader.Info.Height);
+        }
+
+        PngFile.Write(growthPng, QuickLook.GrowthMap(growth, width, height, FormattableString.Invariant($"Urban growth {years[0]} -> {years[^1]}")));
+        FirstUrbanYearMap(result.FirstYearUrban, years, firstPng);
+        PngFile.Write(areaPng, UrbanAreaChart.Render(years, UrbanAreaChart.FromTimeSeries(result.Series, includeNational: true), "Mapped urban area per year"));
+        byte[] confidence = MapFiles.ReadByteBand(result.Maps[^1], band: 1);
+        PngFile.Write(confidencePng, QuickLook.ProbabilityMap(confidence, width, height, FormattableString.Invariant($"Confidence of urban {years[^1]}")));
+        return [growthPng, firstPng, areaPng, confidencePng];
+    }
 }

@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.Globalization;
+using Inegi.UrbanGrowth.Growth;
+using Inegi.UrbanGrowth.Pipeline;
+using Inegi.UrbanGrowth.Raster;
+using Inegi.UrbanGrowth.Vectors;
+using Inegi.UrbanGrowth.Demo;
+
+namespace Inegi.UrbanGrowth.Cli;
+
+/// <summary>The <c>urban growth</c> command: its options and its action (logic in <see cref="GrowthStage"/>).</summary>
+internal static class GrowthStageCommand
+{
+    public static Command Create()
+    {
+        var mosaics = new Option<string[]>("--mosaics") { Description = "One 6-band mosaic per year, oldest first.", Required = true, AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 64) };
+        var years = new Option<string>("--years") { Description = "Their years, comma-separated, increasing.", Required = true };
+        var grid = new Option<string>("--grid") { Description = "The 1 km grid with the census labels of one of the years (0 non-urban, 1 urban, 255 unlabelled).", Required = true };
+        var census = new Option<int?>("--census-year") { Description = "The year of the grid's labels (default: the one year written in the grid file name, e.g. labels_2010.tif)." };
+        var model = new Option<string?>("--model") { Description = "A model from 'urban train': also classify each year on its own into independent_<year>.tif (the post-classification baseline; slow)." };
+        var output = new Option<string>("--out") { Description = "The output folder (map_<year>.tif, first_year_urban.tif, growth_<first>_<last>.tif, urban_area.csv, alerts.gpkg, alerts.geojson, quick-look PNGs, report.md).", Required = true };
+        var zones = new Option<string?>("--zones") { Description = "Zones for areas and alerts per zone: a raster on the grid (integer ids), or a .shp / .gpkg polygon layer with --zone-field (rasterised by cell centre into zones.tif)." };
+        var zoneField = new Option<string?>("--zone-field") { Description = "The field of the vector zones that holds the integer zone id." };
+        var bands = new Option<string?>("--bands") { Description = "File band numbers (1-based) of blue,green,red,nir,swir1,swir2 in the mosaics, e.g. 2,3,4,5,6,7." };
+        var scale = new Option<string>("--scale") { Description = "Reflectance = DN * scale + offset: one value, or one per year comma-separated.", DefaultValueFactory = _ => "0.0001" };
+        var offset = new Option<string>("--offset") { Description = "Reflectance offset: one value, or one per year.", DefaultValueFactory = _ => "0" };
+        var margin = new Option<double>("--margin") { Description = "Noise spreads a cell's score change must exceed to count as growth (docs/growth.md).", DefaultValueFactory = _ => AnchoredGrowthRule.DefaultMargin };
+        var keepScores = new Option<bool>("--keep-scores") { Description = "Also keep the yearly built-up score rasters (score_<year>.tif, Float32 log-odds)." };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (-1: all cores; results do not depend on it).", DefaultValueFactory = _ => -1 };
+        var cmd = new Command("growth", "Consistent yearly urban maps, first year urban, growth and urban area with intervals, from yearly mosaics and one census year's labels.")
+        {
+            mosaics, years, grid, census, model, output, zones, zoneField, bands, scale, offset, margin, keepScores, threads,
+        };
+        cmd.SetAction(p => Run(p.GetValue(mosaics)!, UrbanCli.ParseYears(p.GetValue(years)!), p.GetValue(grid)!, p.GetValue(census), p.GetValue(model),
+            p.GetValue(output)!, p.GetValue(zones), p.GetValue(zoneField), p.GetValue(bands), p.GetValue(scale)!, p.GetValue(offset)!, p.GetValue(margin), p.GetValue(keepScores), p.GetValue(threads)));
+        return cmd;
+    }
+
+    private static int Run(string[] mosaics, int[] years, string grid, int? census, string? modelPath, string output, string? zones, string? zoneField, string? bands,
+        string scale, string offset, double margin, bool keepScores, int threads)
+    {
+        if (mosaics.Length != years.Length)
+        {
+            throw new ArgumentException($"--years lists {years.Length} years for {mosaics.Length} mosaics");
+        }
+
+        if (threads is 0 or < -1)
+        {
+            throw new ArgumentException("--threads must be -1 (all cores) or a positive number of threads");
+        }
+
+        if (!double.IsFinite(margin))
+        {
+            throw new ArgumentException("--margin must be a number");
+        }
+
+        foreach (string m in mosaics)
+        {
+            Commands.RequireFile(m);
+        }
+
+        Commands.RequireFile(grid);
+        float[] scales = PerYear(scale, years.Length, "--scale"), offsets = PerYear(offset, years.Length, "--offset");
+        // Every file the stage, the pictures and the alerts write, checked against the inputs before any work starts.
+        string[] outputs =
+        [
+            .. years.Select(y => Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"map_{y}.tif"))),
+            .. years.Select(y => Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"independent_{y}.tif"))),
+            .. years.Select(y => Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"score_{y}.tif"))),
+            Path.Combine(output, "first_year_urban.tif"), Path.Combine(output, "first_year_urban.png"),
+            Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"growth_{years[0]}_{years[^1]}.tif")),
+            Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"growth_{years[0]}_{years[^1]}.png")),
+            Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"growth_{years[0]}_{years[^1]}.csv")),
+            Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"confidence_{years[^1]}.png")),
+            Path.Combine(output, "urban_area.csv"), Path.Combine(output, "urban_area.png"), Path.Combine(output, "report.md"),
+            Path.Combine(output, "alerts.gpkg"), Path.Combine(output, "alerts.geojson"), Path.Combine(output, "zones.tif"),
+        ];
+        OutputPaths.Prepare([.. mosaics, grid, zones, modelPath], outputs);
+
+        if (zones is null && zoneField is not null)
+        {
+            throw new ArgumentException("--zone-field needs --zones");
+        }
+
+        if (zones is not null && ZoneSources.IsVector(zones) && zoneField is null)
+        {
+            throw new ArgumentException($"--zones {zones} is a vector layer: name its zone id field with --zone-field");
+        }
+
+        UrbanModel? model = modelPath is null ? null : UrbanModel.Load(modelPath);
+        string? zoneRaster = zones is not null && ZoneSources.IsVector(zones) ? RasteriseZones(zones, zoneField!, grid, output) : zones;
+        var result = GrowthStage.Run(new GrowthOptions
+        {
+            Mosaics = [.. mosaics.Select(m => (Func<Mosaic>)(() => Commands.OpenMosaic([m], bands)))],
+            Years = years,
+            Grid = grid,
+            CensusYear = census,
+            OutputFolder = output,
+            Zones = zoneRaster,
+            Reflectance = [.. scales.Zip(offsets)],
+            Margin = margin,
+            BaselineModel = model,
+            MaxDegreeOfParallelism = threads,
+            KeepScores = keepScores,
+        }, Console.Out);
+        foreach (UrbanAreaEstimate.Row row in result.Areas.Rows().Where(r => r.Zone == "all"))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{row.Year}: {row.MappedKm2,10:N1} km2 mapped urban, expected {row.ExpectedKm2:N1} (95% {row.LowKm2:N1} - {row.HighKm2:N1})"));
+        }
+
+        GrowthPictures.ForGrowthStage(result);
+        GrowthAlertSummary alerts;
+        using (IZoneRowSource? zoneRows = zoneRaster is null ? null : ZoneSources.Open(zoneRaster, null, GeoTiffReader.ReadInfo(result.Growth)))
+        {
+            alerts = GrowthAlerts.Write(result.Growth, result.FirstYearUrban, result.Maps[^1], zoneRows,
+                Path.Combine(output, "alerts.gpkg"), Path.Combine(output, "alerts.geojson"));
+        }
+
+        Console.WriteLine(alerts.ToString());
+        ChangeStatistics n = result.Change.National;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"growth {years[0]} -> {years[^1]}: {n.NewUrban:N0} new urban cells, {n.UrbanLost:N0} lost; report: {result.Report}"));
+        return UrbanCli.Success;
+    }
+
+    /// <summary>Burns a polygon zone layer onto the grid as an Int32 raster in the output folder, so the growth stage reads zones like any raster.</summary>
+    private static string RasteriseZones(string layer, string field, string grid, string output)
+    {
+        Commands.RequireFile(layer);
+        RasterInfo info = GeoTiffReader.ReadInfo(grid);
+        using ZoneRasterizer zones = ZoneRasterizer.Rasterize(layer, field, info);
+        Directory.CreateDirectory(output);
+        string path = Path.Combine(output, "zones.tif");
+        using var writer = GeoTiffWriter.Create(path, new GeoTiffWriteOptions
+        {
+            Width = info.Width,
+            Height = info.Height,
+            SampleType = RasterSampleType.Int32,
+            GeoTransform = info.GeoTransform,
+            Epsg = info.Epsg,
+            NoData = ZoneRasterizer.NoZone,
+        });
+        int[] row = new int[info.Width];
+        for (int y = 0; y < info.Height; y++)
+        {
+            zones.ReadRow(y, row);
+            writer.WriteRows<int>(row);
+        }
+
+        writer.Commit();
+        return path;
+    }
+
+    private static float[] PerYear(string text, int years, string name)
+    {
+        string[] parts = text.Split(',');
+        if (parts.Length != 1 && parts.Length != years)
+        {
+            throw new ArgumentException($"{name} takes one value or one per year ({years}), not {parts.Length}");
+        }
+
+        float[] values = [.. parts.Select(v => float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) && float.IsFinite(f)
+            ? f : throw new ArgumentException($"{name}: '{v}' is not a number"))];
+        return parts.Length == 1 ? [.. Enumerable.Repeat(values[0], years)] : values;
+    }
+}

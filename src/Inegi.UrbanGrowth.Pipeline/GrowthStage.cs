@@ -1,0 +1,590 @@
+using System.Globalization;
+using System.Text;
+using Inegi.UrbanGrowth.Growth;
+using Inegi.UrbanGrowth.Raster;
+
+namespace Inegi.UrbanGrowth.Pipeline;
+
+/// <summary>Inputs of <see cref="GrowthStage.Run"/>.</summary>
+public sealed record GrowthOptions
+{
+    /// <summary>One mosaic per year, oldest first (opened by the caller's rules: <see cref="Mosaic.Open(string, MosaicOptions?)"/>).</summary>
+    public required IReadOnlyList<Func<Mosaic>> Mosaics { get; init; }
+
+    /// <summary>The years, strictly increasing, one per mosaic.</summary>
+    public required IReadOnlyList<int> Years { get; init; }
+
+    /// <summary>The 1 km grid holding the census labels of one of the years (0, 1, 255).</summary>
+    public required string Grid { get; init; }
+
+    /// <summary>The year of the grid's labels; null: the one year of <see cref="Years"/> written in the grid's file name (labels_2010.tif).</summary>
+    public int? CensusYear { get; init; }
+
+    /// <summary>The output folder.</summary>
+    public required string OutputFolder { get; init; }
+
+    /// <summary>A zone raster on the grid (integer ids), or null.</summary>
+    public string? Zones { get; init; }
+
+    /// <summary>Reflectance scale and offset per year (null: 0.0001 and 0 for every year).</summary>
+    public IReadOnlyList<(float Scale, float Offset)>? Reflectance { get; init; }
+
+    /// <summary>Noise spreads a score change must exceed (<see cref="AnchoredGrowthRule.Margin"/>).</summary>
+    public double Margin { get; init; } = AnchoredGrowthRule.DefaultMargin;
+
+    /// <summary>
+    /// A model from <c>urban train</c>: when given, each year is also classified on its own with it into
+    /// <c>independent_&lt;year&gt;.tif</c>, the post-classification baseline (slow: 486 features per cell and year).
+    /// </summary>
+    public UrbanModel? BaselineModel { get; init; }
+
+    /// <summary>Worker threads (-1: all cores); results do not depend on it.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>Keep the yearly score rasters (<c>score_&lt;year&gt;.tif</c>, Float32 log-odds before normalisation, NaN nodata) in the output folder.</summary>
+    public bool KeepScores { get; init; }
+}
+
+/// <summary>What <see cref="GrowthStage.Run"/> wrote and found: everything the growth alerts need.</summary>
+public sealed class GrowthResult
+{
+    /// <summary>The years.</summary>
+    public required IReadOnlyList<int> Years { get; init; }
+
+    /// <summary>The census year used.</summary>
+    public required int CensusYear { get; init; }
+
+    /// <summary>The consistent yearly maps (band 1 class 0/1/255, band 2 confidence p(urban) 0..100), one per year.</summary>
+    public required IReadOnlyList<string> Maps { get; init; }
+
+    /// <summary>The first-year-urban raster (UInt16 year, 0 never urban, 65535 nodata).</summary>
+    public required string FirstYearUrban { get; init; }
+
+    /// <summary>The growth raster between the first and last year (SPEC 7 codes).</summary>
+    public required string Growth { get; init; }
+
+    /// <summary>The urban area table (per year and zone, with 95% intervals).</summary>
+    public required string AreaTable { get; init; }
+
+    /// <summary>The markdown report.</summary>
+    public required string Report { get; init; }
+
+    /// <summary>The mapped urban area and its expected value per year and zone.</summary>
+    public required UrbanAreaEstimate Areas { get; init; }
+
+    /// <summary>Growth statistics between the first and last year.</summary>
+    public required ChangeStatisticsAccumulator Change { get; init; }
+
+    /// <summary>Mapped urban area per year and zone, as the yearly maps count it (the quick-look chart draws it).</summary>
+    public required UrbanTimeSeries Series { get; init; }
+
+    /// <summary>The post-classification baseline maps (empty without a baseline model).</summary>
+    public required IReadOnlyList<string> IndependentMaps { get; init; }
+
+    /// <summary>The fitted score's mean log loss on the census labels it was fitted on.</summary>
+    public required double CensusLogLoss { get; init; }
+
+    /// <summary>Per-year score shift and change noise (<see cref="YearNormalisation"/>).</summary>
+    public required IReadOnlyList<(double Offset, double Noise)> Normalisation { get; init; }
+}
+
+/// <summary>
+/// The growth stage (issue 19): from one mosaic per year and one census year's labels, the consistent yearly maps,
+/// first year urban, growth between the first and last year, urban area per year and zone with intervals, and a
+/// report with pictures. The method (docs/growth.md): a linear built-up score of 16 spectral summaries of each cell's
+/// patch, fitted on the census labels; per-year relative normalisation; per cell a non-decreasing fit of the scores
+/// and the <see cref="AnchoredGrowthRule"/>, which keeps the census state and lets a cell change only where its score
+/// moved by more than year-to-year noise. Streams rows; temporary score rasters are deleted at the end.
+/// </summary>
+public static class GrowthStage
+{
+    private const int RowsPerBatch = 8;
+    private const int MaxFitCells = 200_000;
+
+    /// <summary>Runs the stage.</summary>
+    /// <param name="options">Inputs.</param>
+    /// <param name="log">Receives one line per step, or null.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public static GrowthResult Run(GrowthOptions options, TextWriter? log = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        int n = options.Years.Count;
+        if (n < 2 || options.Mosaics.Count != n)
+        {
+            throw new ArgumentException($"Give at least two mosaics and one year per mosaic ({options.Mosaics.Count} mosaics, {n} years).", nameof(options));
+        }
+
+        for (int t = 1; t < n; t++)
+        {
+            if (options.Years[t] <= options.Years[t - 1])
+            {
+                throw new ArgumentException($"Years must increase: {options.Years[t - 1]} then {options.Years[t]}.", nameof(options));
+            }
+        }
+
+        if (options.Reflectance is { } r && r.Count != n)
+        {
+            throw new ArgumentException($"{r.Count} reflectance settings for {n} years.", nameof(options));
+        }
+
+        if (options.CensusYear is { } cy && !options.Years.Contains(cy))
+        {
+            throw new ArgumentException($"The census year {cy} is not one of the years {string.Join(",", options.Years)}.", nameof(options));
+        }
+
+        if (!File.Exists(options.Grid))
+        {
+            throw new DataFileException(options.Grid, "file not found");
+        }
+
+        log ??= TextWriter.Null;
+        int census = CensusIndex(options);
+        Directory.CreateDirectory(options.OutputFolder);
+        string temporary = Path.Combine(options.OutputFolder, ".growth-tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(temporary);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
+        try
+        {
+            // 1. Fit the built-up score on the census year's labelled cells.
+            RasterInfo gridInfo = GeoTiffReader.ReadInfo(options.Grid);
+            (LogisticScore score, double logLoss) = FitYear(options, census, parallel);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"built-up score fitted on the census year {options.Years[census]}: log loss {logLoss:0.0000}"));
+
+            // 2. Scores of every cell and year into temporary Float32 rasters (NaN: incomplete patch).
+            string[] scorePaths = new string[n];
+            for (int t = 0; t < n; t++)
+            {
+                scorePaths[t] = Path.Combine(options.KeepScores ? options.OutputFolder : temporary, string.Create(CultureInfo.InvariantCulture, $"score_{options.Years[t]}.tif"));
+                WriteScores(options, t, score, scorePaths[t], gridInfo, parallel);
+            }
+
+            // 3. Relative normalisation.
+            var normalisation = new YearNormalisation(n, census);
+            ForEachRow(scorePaths, gridInfo, (row, scores) =>
+            {
+                int width = gridInfo.Width;
+                Span<double> cell = stackalloc double[n];
+                for (int x = 0; x < width; x++)
+                {
+                    for (int t = 0; t < n; t++)
+                    {
+                        cell[t] = scores[(t * width) + x];
+                    }
+
+                    normalisation.Add(cell);
+                }
+            });
+            double[] offsets = normalisation.Offsets(), noise = normalisation.Noise();
+            for (int t = 0; t < n; t++)
+            {
+                if (t != census && double.IsNaN(noise[t]))
+                {
+                    throw new DataFileException(options.Grid, string.Create(CultureInfo.InvariantCulture, $"the {options.Years[t]} mosaic shares no complete cell with the census year's"));
+                }
+            }
+
+            var rule = new AnchoredGrowthRule(census, [.. noise.Select(v => double.IsNaN(v) ? 1 : v)], options.Margin);
+
+            // 4. Decide and write.
+            GrowthResult result = WriteOutputs(options, census, offsets, noise, rule, scorePaths, gridInfo, logLoss, parallel, log);
+            return result;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temporary folder is harmless; the outputs are complete.
+            }
+        }
+    }
+
+    private static (LogisticScore Score, double LogLoss) FitYear(GrowthOptions options, int t, ParallelOptions parallel)
+    {
+        using Mosaic mosaic = options.Mosaics[t]();
+        using CellGrid grid = CellGrid.Open(options.Grid, mosaic);
+        CellSpectra spectra = Spectra(options, t);
+        int width = grid.Width, height = grid.Height;
+        // A deterministic stride keeps the fit bounded on a national grid.
+        long labelled = 0;
+        byte[] labels = new byte[width];
+        for (int row = 0; row < height; row++)
+        {
+            grid.ReadLabels(row, 1, labels);
+            foreach (byte l in labels)
+            {
+                if (l <= 1)
+                {
+                    labelled++;
+                }
+            }
+        }
+
+        long stride = Math.Max(1, (labelled + MaxFitCells - 1) / MaxFitCells);
+        var features = new List<float>();
+        var targets = new List<byte>();
+        float[] buffer = new float[RowsPerBatch * width * CellSpectra.FeatureCount];
+        bool[] complete = new bool[RowsPerBatch * width];
+        byte[] rowLabels = new byte[RowsPerBatch * width];
+        long index = 0;
+        for (int first = 0; first < height; first += RowsPerBatch)
+        {
+            int rows = Math.Min(RowsPerBatch, height - first);
+            grid.ReadLabels(first, rows, rowLabels.AsSpan(0, rows * width));
+            spectra.Summarise(mosaic, grid, first, rows, buffer, complete, parallel);
+            for (int i = 0; i < rows * width; i++)
+            {
+                if (rowLabels[i] > 1)
+                {
+                    continue;
+                }
+
+                if (index++ % stride == 0 && complete[i])
+                {
+                    features.AddRange(buffer.AsSpan(i * CellSpectra.FeatureCount, CellSpectra.FeatureCount));
+                    targets.Add(rowLabels[i]);
+                }
+            }
+        }
+
+        float[] x = [.. features];
+        byte[] y = [.. targets];
+        LogisticScore score;
+        try
+        {
+            score = LogisticScore.Fit(x, y, CellSpectra.FeatureCount);
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataFileException(options.Grid, "cannot fit the built-up score: " + e.Message);
+        }
+
+        double loss = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            double z = score.Score(x.AsSpan(i * CellSpectra.FeatureCount, CellSpectra.FeatureCount));
+            loss += y[i] == 1 ? Softplus(-z) : Softplus(z);
+        }
+
+        return (score, loss / Math.Max(1, y.Length));
+    }
+
+    private static void WriteScores(GrowthOptions options, int t, LogisticScore score, string path, RasterInfo gridInfo, ParallelOptions parallel)
+    {
+        using Mosaic mosaic = options.Mosaics[t]();
+        using CellGrid grid = CellGrid.Open(options.Grid, mosaic);
+        CellSpectra spectra = Spectra(options, t);
+        int width = grid.Width, height = grid.Height;
+        float[] buffer = new float[RowsPerBatch * width * CellSpectra.FeatureCount];
+        bool[] complete = new bool[RowsPerBatch * width];
+        float[] scores = new float[RowsPerBatch * width];
+        using var writer = GeoTiffWriter.Create(path, new GeoTiffWriteOptions
+        {
+            Width = width,
+            Height = height,
+            SampleType = RasterSampleType.Float32,
+            GeoTransform = gridInfo.GeoTransform,
+            Epsg = gridInfo.Epsg,
+        });
+        for (int first = 0; first < height; first += RowsPerBatch)
+        {
+            int rows = Math.Min(RowsPerBatch, height - first);
+            spectra.Summarise(mosaic, grid, first, rows, buffer, complete, parallel);
+            for (int i = 0; i < rows * width; i++)
+            {
+                scores[i] = complete[i] ? (float)score.Score(buffer.AsSpan(i * CellSpectra.FeatureCount, CellSpectra.FeatureCount)) : float.NaN;
+            }
+
+            writer.WriteRows<float>(scores.AsSpan(0, rows * width));
+        }
+
+        writer.Commit();
+    }
+
+    private static void ForEachRow(string[] scorePaths, RasterInfo gridInfo, Action<int, float[]> action)
+    {
+        var readers = new List<GeoTiffReader>();
+        try
+        {
+            foreach (string p in scorePaths)
+            {
+                readers.Add(GeoTiffReader.Open(p));
+            }
+
+            int width = gridInfo.Width;
+            float[] scores = new float[scorePaths.Length * width];
+            for (int row = 0; row < gridInfo.Height; row++)
+            {
+                for (int t = 0; t < readers.Count; t++)
+                {
+                    readers[t].ReadAsFloat(new PixelWindow(0, row, width, 1), [0], scores.AsSpan(t * width, width));
+                }
+
+                action(row, scores);
+            }
+        }
+        finally
+        {
+            foreach (GeoTiffReader reader in readers)
+            {
+                reader.Dispose();
+            }
+        }
+    }
+
+    private static GrowthResult WriteOutputs(GrowthOptions options, int census, double[] offsets, double[] noise, AnchoredGrowthRule rule,
+        string[] scorePaths, RasterInfo gridInfo, double logLoss, ParallelOptions parallel, TextWriter log)
+    {
+        IReadOnlyList<int> years = options.Years;
+        int n = years.Count, width = gridInfo.Width, height = gridInfo.Height;
+        string folder = options.OutputFolder;
+        double cellArea = Math.Abs(gridInfo.GeoTransform.PixelWidth * gridInfo.GeoTransform.PixelHeight) / 1e6;
+        using GeoTiffReader? zones = options.Zones is null ? null : OpenZones(options.Zones, gridInfo);
+        int? zoneNoData = zones?.Info.NoData is { } nd && nd == Math.Floor(nd) ? (int)nd : null;
+        using GeoTiffReader labelsReader = GeoTiffReader.Open(options.Grid);
+        var areas = new UrbanAreaEstimate(years, cellArea, zoneNoData);
+        var series = new UrbanTimeSeries(years, cellArea, zoneNoData);
+        var change = new ChangeStatisticsAccumulator(cellArea, zoneNoData);
+        string[] mapPaths = [.. years.Select(y => Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"map_{y}.tif")))];
+        string firstPath = Path.Combine(folder, "first_year_urban.tif");
+        string growthPath = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"growth_{years[0]}_{years[^1]}.tif"));
+        var mapWriters = new List<GeoTiffWriter>();
+        ushort[] first = new ushort[checked(width * height)];
+        byte[] growth = new byte[checked(width * height)];
+        try
+        {
+            foreach (string p in mapPaths)
+            {
+                mapWriters.Add(GeoTiffWriter.Create(p, new GeoTiffWriteOptions
+                {
+                    Width = width,
+                    Height = height,
+                    BandCount = 2,
+                    SampleType = RasterSampleType.Byte,
+                    GeoTransform = gridInfo.GeoTransform,
+                    Epsg = gridInfo.Epsg,
+                    NoData = UrbanClass.Undefined,
+                }));
+            }
+
+            using var firstWriter = GeoTiffWriter.Create(firstPath, new GeoTiffWriteOptions
+            {
+                Width = width,
+                Height = height,
+                SampleType = RasterSampleType.UInt16,
+                GeoTransform = gridInfo.GeoTransform,
+                Epsg = gridInfo.Epsg,
+                NoData = UrbanTimeSeries.NoData,
+            });
+            using var growthWriter = GeoTiffWriter.Create(growthPath, new GeoTiffWriteOptions
+            {
+                Width = width,
+                Height = height,
+                SampleType = RasterSampleType.Byte,
+                GeoTransform = gridInfo.GeoTransform,
+                Epsg = gridInfo.Epsg,
+                NoData = GrowthCode.NoData,
+            });
+            byte[] classes = new byte[n * width], confidence = new byte[n * width], labels = new byte[width], mapRow = new byte[2 * width];
+            double[] probability = new double[n * width];
+            int[] zoneRow = new int[width];
+            float[] zoneScratch = new float[width];
+            ForEachRow(scorePaths, gridInfo, (row, scores) =>
+            {
+                labelsReader.Read<byte>(new PixelWindow(0, row, width, 1), [0], labels);
+                ReadOnlySpan<int> zoneSpan = default;
+                if (zones is not null)
+                {
+                    MapFiles.ReadZoneRow(zones, row, zoneScratch, zoneRow);
+                    zoneSpan = zoneRow;
+                }
+
+                Span<double> cellScores = stackalloc double[n];
+                Span<double> cellP = stackalloc double[n];
+                for (int x = 0; x < width; x++)
+                {
+                    for (int t = 0; t < n; t++)
+                    {
+                        float s = scores[(t * width) + x];
+                        cellScores[t] = float.IsNaN(s) ? double.NaN : s - offsets[t];
+                    }
+
+                    rule.Apply(cellScores, labels[x], cellP);
+                    for (int t = 0; t < n; t++)
+                    {
+                        double p = cellP[t];
+                        int i = (t * width) + x;
+                        probability[i] = p;
+                        bool valid = !double.IsNaN(p);
+                        classes[i] = valid ? (p >= 0.5 ? UrbanClass.Urban : UrbanClass.NonUrban) : UrbanClass.Undefined;
+                        confidence[i] = valid ? (byte)Math.Clamp((int)Math.Round(p * 100), 0, 100) : UrbanClass.Undefined;
+                    }
+                }
+
+                areas.AddRow(classes, probability, zoneSpan);
+                Span<ushort> firstRow = first.AsSpan(row * width, width);
+                series.AddRow(classes, confidence, zoneSpan, firstRow, default);
+                firstWriter.WriteRows<ushort>(firstRow);
+                Span<byte> growthRow = growth.AsSpan(row * width, width);
+                ReadOnlySpan<byte> from = classes.AsSpan(0, width), to = classes.AsSpan((n - 1) * width, width);
+                if (zones is not null)
+                {
+                    change.AddRows(from, to, growthRow, zoneSpan);
+                }
+                else
+                {
+                    change.AddRows(from, to, growthRow);
+                }
+
+                growthWriter.WriteRows<byte>(growthRow);
+                for (int t = 0; t < n; t++)
+                {
+                    classes.AsSpan(t * width, width).CopyTo(mapRow.AsSpan(0, width));
+                    confidence.AsSpan(t * width, width).CopyTo(mapRow.AsSpan(width, width));
+                    mapWriters[t].WriteRows<byte>(mapRow);
+                }
+            });
+
+            firstWriter.Commit();
+            growthWriter.Commit();
+            foreach (GeoTiffWriter w in mapWriters)
+            {
+                w.Commit();
+            }
+        }
+        finally
+        {
+            foreach (GeoTiffWriter w in mapWriters)
+            {
+                w.Dispose();
+            }
+        }
+
+        string areaPath = Path.Combine(folder, "urban_area.csv");
+        areas.WriteCsv(areaPath);
+        change.WriteCsv(Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"growth_{years[0]}_{years[^1]}.csv")));
+
+        // The post-classification baseline, when a model is given.
+        var independent = new List<string>();
+        if (options.BaselineModel is { } model)
+        {
+            for (int t = 0; t < n; t++)
+            {
+                string path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"independent_{years[t]}.tif"));
+                using Mosaic mosaic = options.Mosaics[t]();
+                using CellGrid grid = CellGrid.Open(options.Grid, mosaic);
+                GridClassifier.Classify(mosaic, grid, model, path, new ClassificationOptions { MaxDegreeOfParallelism = parallel.MaxDegreeOfParallelism }, cancellationToken: parallel.CancellationToken);
+                independent.Add(path);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline map {years[t]} written"));
+            }
+        }
+
+        (double, double)[] norm = [.. Enumerable.Range(0, n).Select(t => (offsets[t], noise[t]))];
+        string reportPath = Path.Combine(folder, "report.md");
+        AtomicFile.WriteAllText(reportPath, BuildReport(years, census, areas, change, norm, logLoss, options.Margin));
+        return new GrowthResult
+        {
+            Years = [.. years],
+            CensusYear = years[census],
+            Maps = mapPaths,
+            FirstYearUrban = firstPath,
+            Growth = growthPath,
+            AreaTable = areaPath,
+            Report = reportPath,
+            Areas = areas,
+            Series = series,
+            Change = change,
+            IndependentMaps = independent,
+            CensusLogLoss = logLoss,
+            Normalisation = norm,
+        };
+    }
+
+    private static string BuildReport(IReadOnlyList<int> years, int census, UrbanAreaEstimate areas, ChangeStatisticsAccumulator change,
+        (double Offset, double Noise)[] norm, double logLoss, double margin)
+    {
+        var text = new StringBuilder();
+        ChangeStatistics national = change.National;
+        text.AppendLine(Inv($"# Urban growth {years[0]} -> {years[^1]}")).AppendLine()
+            .AppendLine(Inv($"Census labels of {years[census]}; {years.Count} yearly mosaics. Method: docs/growth.md (built-up score of each cell's mean spectrum, relative normalisation per year, non-decreasing fit per cell, census-anchored rule with margin {margin:0.##})."))
+            .AppendLine()
+            .AppendLine(Inv($"Urban {national.UrbanFromKm2:N1} km2 in {years[0]} -> {national.UrbanToKm2:N1} km2 in {years[^1]}: {national.NewUrban:N0} new urban cells, {national.UrbanLost:N0} lost."))
+            .AppendLine()
+            .AppendLine("![growth](" + Inv($"growth_{years[0]}_{years[^1]}.png") + ") ![first year urban](first_year_urban.png) ![urban area](urban_area.png) ![confidence](" + Inv($"confidence_{years[^1]}.png") + ")")
+            .AppendLine()
+            .AppendLine("## Urban area per year (all zones)").AppendLine()
+            .AppendLine("| year | mapped km2 | expected km2 | 95% interval km2 |").AppendLine("|---:|---:|---:|---:|");
+        foreach (UrbanAreaEstimate.Row row in areas.Rows().Where(r => r.Zone == "all"))
+        {
+            text.AppendLine(Inv($"| {row.Year} | {row.MappedKm2:N1} | {row.ExpectedKm2:N1} | {row.LowKm2:N1} - {row.HighKm2:N1} |"));
+        }
+
+        text.AppendLine().AppendLine("Per zone: urban_area.csv. The interval counts the cells' own uncertainty (the sum of p(1 - p)); it does not include an error of the score common to many cells.")
+            .AppendLine().AppendLine("## Diagnostics").AppendLine()
+            .AppendLine(Inv($"Built-up score: log loss {logLoss:0.0000} on the census labels it was fitted on.")).AppendLine()
+            .AppendLine("| year | score shift | change noise |").AppendLine("|---:|---:|---:|");
+        for (int t = 0; t < years.Count; t++)
+        {
+            text.AppendLine(Inv($"| {years[t]}{(t == census ? " (census)" : "")} | {norm[t].Offset:0.000} | {(t == census ? "-" : norm[t].Noise.ToString("0.000", CultureInfo.InvariantCulture))} |"));
+        }
+
+        return text.ToString();
+    }
+
+    private static int CensusIndex(GrowthOptions options)
+    {
+        if (options.CensusYear is { } year)
+        {
+            return IndexOf(options.Years, year);
+        }
+
+        string name = Path.GetFileNameWithoutExtension(options.Grid);
+        int[] named = [.. Enumerable.Range(0, options.Years.Count).Where(t => name.Contains(options.Years[t].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))];
+        return named.Length == 1
+            ? named[0]
+            : throw new ArgumentException($"Say which year the labels of {options.Grid} describe (--census-year): its name names {(named.Length == 0 ? "none" : "several")} of the years.", nameof(options));
+    }
+
+    private static CellSpectra Spectra(GrowthOptions options, int t) =>
+        options.Reflectance is { } r ? new CellSpectra(r[t].Scale, r[t].Offset) : new CellSpectra();
+
+    private static GeoTiffReader OpenZones(string path, RasterInfo grid)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataFileException(path, "file not found");
+        }
+
+        GeoTiffReader zones = GeoTiffReader.Open(path);
+        try
+        {
+            MapFiles.EnsureSameGrid(grid, zones.Info);
+            return zones;
+        }
+        catch
+        {
+            zones.Dispose();
+            throw;
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<int> years, int year)
+    {
+        for (int t = 0; t < years.Count; t++)
+        {
+            if (years[t] == year)
+            {
+                return t;
+            }
+        }
+
+        return -1;
+    }
+
+    private static double Softplus(double z) => z > 30 ? z : Math.Log(1 + Math.Exp(z));
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

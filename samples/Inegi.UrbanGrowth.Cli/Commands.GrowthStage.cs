@@ -17,7 +17,7 @@ internal static class GrowthStageCommand
         var years = new Option<string>("--years") { Description = "Their years, comma-separated, increasing.", Required = true };
         var grid = new Option<string>("--grid") { Description = "The 1 km grid with the census labels of one of the years (0 non-urban, 1 urban, 255 unlabelled).", Required = true };
         var census = new Option<int?>("--census-year") { Description = "The year of the grid's labels (default: the one year written in the grid file name, e.g. labels_2010.tif)." };
-        var model = new Option<string?>("--model") { Description = "A model from 'urban train': also classify each year on its own into independent_<year>.tif (the post-classification baseline; slow)." };
+        var model = new Option<string?>("--model") { Description = "A model from 'urban train' (recommended): each year is classified with it (independent_<year>.tif, the post-classification baseline) and its p(urban) is the score the years are decided on together. Without it, a faster and weaker linear score of the cell mean spectra is used (docs/growth.md)." };
         var output = new Option<string>("--out") { Description = "The output folder (map_<year>.tif, first_year_urban.tif, growth_<first>_<last>.tif, urban_area.csv, alerts.gpkg, alerts.geojson, quick-look PNGs, report.md).", Required = true };
         var zones = new Option<string?>("--zones") { Description = "Zones for areas and alerts per zone: a raster on the grid (integer ids), or a .shp / .gpkg polygon layer with --zone-field (rasterised by cell centre into zones.tif)." };
         var zoneField = new Option<string?>("--zone-field") { Description = "The field of the vector zones that holds the integer zone id." };
@@ -99,7 +99,7 @@ internal static class GrowthStageCommand
             Zones = zoneRaster,
             Reflectance = [.. scales.Zip(offsets)],
             Margin = margin,
-            BaselineModel = model,
+            Model = model,
             MaxDegreeOfParallelism = threads,
             KeepScores = keepScores,
         }, Console.Out);

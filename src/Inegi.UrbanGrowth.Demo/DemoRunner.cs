@@ -176,6 +176,7 @@ public static class DemoRunner
             CensusYear = first,
             OutputFolder = growthFolder,
             Zones = files.Zones,
+            Model = ourLoaded,
         });
         Inegi.UrbanGrowth.Demo.GrowthPictures.ForGrowthStage(growth);
         TemporalRuleAssessment rule = AssessTemporalRule(maps, options.Years, files);

@@ -33,10 +33,13 @@ public sealed record GrowthOptions
     public double Margin { get; init; } = AnchoredGrowthRule.DefaultMargin;
 
     /// <summary>
-    /// A model from <c>urban train</c>: when given, each year is also classified on its own with it into
-    /// <c>independent_&lt;year&gt;.tif</c>, the post-classification baseline (slow: 486 features per cell and year).
+    /// A model from <c>urban train</c> (recommended): each year is classified with it on its own into
+    /// <c>independent_&lt;year&gt;.tif</c> (the post-classification baseline, kept), and its p(urban) is the built-up
+    /// score the years are decided on together (<see cref="SpatialGrowthRule"/>). Without a model, a linear score of
+    /// each cell's mean spectrum is fitted on the census labels and decided with <see cref="AnchoredGrowthRule"/>: faster,
+    /// and measured clearly worse (docs/growth.md).
     /// </summary>
-    public UrbanModel? BaselineModel { get; init; }
+    public UrbanModel? Model { get; init; }
 
     /// <summary>Worker threads (-1: all cores); results do not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
@@ -145,17 +148,43 @@ public static class GrowthStage
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         try
         {
-            // 1. Fit the built-up score on the census year's labelled cells.
             RasterInfo gridInfo = GeoTiffReader.ReadInfo(options.Grid);
-            (LogisticScore score, double logLoss) = FitYear(options, census, parallel);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"built-up score fitted on the census year {options.Years[census]}: log loss {logLoss:0.0000}"));
-
-            // 2. Scores of every cell and year into temporary Float32 rasters (NaN: incomplete patch).
             string[] scorePaths = new string[n];
             for (int t = 0; t < n; t++)
             {
                 scorePaths[t] = Path.Combine(options.KeepScores ? options.OutputFolder : temporary, string.Create(CultureInfo.InvariantCulture, $"score_{options.Years[t]}.tif"));
-                WriteScores(options, t, score, scorePaths[t], gridInfo, parallel);
+            }
+
+            double logLoss = double.NaN;
+            var independent = new List<string>();
+            if (options.Model is { } model)
+            {
+                // 1-2. Each year classified with the model on its own; its p(urban) as log-odds is the score.
+                for (int t = 0; t < n; t++)
+                {
+                    string path = Path.Combine(options.OutputFolder, string.Create(CultureInfo.InvariantCulture, $"independent_{options.Years[t]}.tif"));
+                    using (Mosaic mosaic = options.Mosaics[t]())
+                    using (CellGrid grid = CellGrid.Open(options.Grid, mosaic))
+                    {
+                        GridClassifier.Classify(mosaic, grid, model, path, new ClassificationOptions { MaxDegreeOfParallelism = parallel.MaxDegreeOfParallelism }, cancellationToken: parallel.CancellationToken);
+                    }
+
+                    independent.Add(path);
+                    WriteModelScores(path, scorePaths[t], gridInfo);
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{options.Years[t]} classified with the model"));
+                }
+            }
+            else
+            {
+                // 1. Fit the built-up score on the census year's labelled cells.
+                (LogisticScore score, logLoss) = FitYear(options, census, parallel);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"built-up score fitted on the census year {options.Years[census]}: log loss {logLoss:0.0000}"));
+
+                // 2. Scores of every cell and year into temporary Float32 rasters (NaN: incomplete patch).
+                for (int t = 0; t < n; t++)
+                {
+                    WriteScores(options, t, score, scorePaths[t], gridInfo, parallel);
+                }
             }
 
             // 3. Relative normalisation.
@@ -183,10 +212,34 @@ public static class GrowthStage
                 }
             }
 
-            var rule = new AnchoredGrowthRule(census, [.. noise.Select(v => double.IsNaN(v) ? 1 : v)], options.Margin);
-
             // 4. Decide and write.
-            GrowthResult result = WriteOutputs(options, census, offsets, noise, rule, scorePaths, gridInfo, logLoss, parallel, log);
+            RowDecision decide;
+            if (options.Model is not null)
+            {
+                SpatialGrowthRule.Decision decision = DecideTogether(scorePaths, offsets, options.Grid, gridInfo, census);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"years decided together: threshold {decision.Threshold:0.000} log-odds (count matching on the census year)"));
+                decide = (row, scores, labels, classes, confidence, probability) =>
+                {
+                    int width = gridInfo.Width;
+                    for (int t = 0; t < n; t++)
+                    {
+                        for (int x = 0; x < width; x++)
+                        {
+                            int i = (t * width) + x, cell = (row * width) + x;
+                            classes[i] = decision.Classes[t][cell];
+                            confidence[i] = decision.Confidence[t][cell];
+                            probability[i] = classes[i] > 1 ? double.NaN : confidence[i] / 100.0;
+                        }
+                    }
+                };
+            }
+            else
+            {
+                var rule = new AnchoredGrowthRule(census, [.. noise.Select(v => double.IsNaN(v) ? 1 : v)], options.Margin);
+                decide = (row, scores, labels, classes, confidence, probability) => ApplyRule(rule, offsets, gridInfo.Width, scores, labels, classes, confidence, probability);
+            }
+
+            GrowthResult result = WriteOutputs(options, census, offsets, noise, decide, scorePaths, gridInfo, logLoss, independent, log);
             return result;
         }
         finally
@@ -335,8 +388,90 @@ public static class GrowthStage
         }
     }
 
-    private static GrowthResult WriteOutputs(GrowthOptions options, int census, double[] offsets, double[] noise, AnchoredGrowthRule rule,
-        string[] scorePaths, RasterInfo gridInfo, double logLoss, ParallelOptions parallel, TextWriter log)
+    private delegate void RowDecision(int row, float[] scores, byte[] labels, byte[] classes, byte[] confidence, double[] probability);
+
+    private static void ApplyRule(AnchoredGrowthRule rule, double[] offsets, int width, float[] scores, byte[] labels, byte[] classes, byte[] confidence, double[] probability)
+    {
+        int n = offsets.Length;
+        Span<double> cellScores = stackalloc double[n];
+        Span<double> cellP = stackalloc double[n];
+        for (int x = 0; x < width; x++)
+        {
+            for (int t = 0; t < n; t++)
+            {
+                float s = scores[(t * width) + x];
+                cellScores[t] = float.IsNaN(s) ? double.NaN : s - offsets[t];
+            }
+
+            rule.Apply(cellScores, labels[x], cellP);
+            for (int t = 0; t < n; t++)
+            {
+                double p = cellP[t];
+                int i = (t * width) + x;
+                probability[i] = p;
+                bool valid = !double.IsNaN(p);
+                classes[i] = valid ? (p >= 0.5 ? UrbanClass.Urban : UrbanClass.NonUrban) : UrbanClass.Undefined;
+                confidence[i] = valid ? (byte)Math.Clamp((int)Math.Round(p * 100), 0, 100) : UrbanClass.Undefined;
+            }
+        }
+    }
+
+    /// <summary>Reads every year's normalised scores and the census labels into memory and decides them together.</summary>
+    private static SpatialGrowthRule.Decision DecideTogether(string[] scorePaths, double[] offsets, string gridPath, RasterInfo gridInfo, int census)
+    {
+        int n = scorePaths.Length, cells = checked(gridInfo.Width * gridInfo.Height);
+        float[][] scores = new float[n][];
+        for (int t = 0; t < n; t++)
+        {
+            scores[t] = new float[cells];
+            using GeoTiffReader reader = GeoTiffReader.Open(scorePaths[t]);
+            reader.ReadAsFloat(new PixelWindow(0, 0, gridInfo.Width, gridInfo.Height), [0], scores[t]);
+            float offset = (float)offsets[t];
+            for (int i = 0; i < cells; i++)
+            {
+                scores[t][i] -= offset;
+            }
+        }
+
+        byte[] labels = MapFiles.ReadByteBand(gridPath);
+        return new SpatialGrowthRule().Decide(scores, labels, gridInfo.Width, census);
+    }
+
+    /// <summary>The score of a model's map: log-odds of its p(urban) (band 2, percent), NaN where the map has no class.</summary>
+    private static void WriteModelScores(string mapPath, string scorePath, RasterInfo gridInfo)
+    {
+        using GeoTiffReader map = MapFiles.OpenMap(mapPath);
+        MapFiles.EnsureSameGrid(gridInfo, map.Info);
+        int width = gridInfo.Width;
+        byte[] cls = new byte[width], p = new byte[width];
+        float[] scores = new float[width];
+        using var writer = GeoTiffWriter.Create(scorePath, new GeoTiffWriteOptions
+        {
+            Width = width,
+            Height = gridInfo.Height,
+            SampleType = RasterSampleType.Float32,
+            GeoTransform = gridInfo.GeoTransform,
+            Epsg = gridInfo.Epsg,
+        });
+        for (int row = 0; row < gridInfo.Height; row++)
+        {
+            var window = new PixelWindow(0, row, width, 1);
+            map.Read<byte>(window, [0], cls);
+            map.Read<byte>(window, [1], p);
+            for (int x = 0; x < width; x++)
+            {
+                // Half a percent keeps 0 and 100 finite: the map's p(urban) is rounded to whole percents.
+                scores[x] = cls[x] > 1 || p[x] > 100 ? float.NaN : (float)Math.Log((p[x] + 0.5) / (100.5 - p[x]));
+            }
+
+            writer.WriteRows<float>(scores);
+        }
+
+        writer.Commit();
+    }
+
+    private static GrowthResult WriteOutputs(GrowthOptions options, int census, double[] offsets, double[] noise, RowDecision decide,
+        string[] scorePaths, RasterInfo gridInfo, double logLoss, List<string> independent, TextWriter log)
     {
         IReadOnlyList<int> years = options.Years;
         int n = years.Count, width = gridInfo.Width, height = gridInfo.Height;
@@ -402,27 +537,7 @@ public static class GrowthStage
                     zoneSpan = zoneRow;
                 }
 
-                Span<double> cellScores = stackalloc double[n];
-                Span<double> cellP = stackalloc double[n];
-                for (int x = 0; x < width; x++)
-                {
-                    for (int t = 0; t < n; t++)
-                    {
-                        float s = scores[(t * width) + x];
-                        cellScores[t] = float.IsNaN(s) ? double.NaN : s - offsets[t];
-                    }
-
-                    rule.Apply(cellScores, labels[x], cellP);
-                    for (int t = 0; t < n; t++)
-                    {
-                        double p = cellP[t];
-                        int i = (t * width) + x;
-                        probability[i] = p;
-                        bool valid = !double.IsNaN(p);
-                        classes[i] = valid ? (p >= 0.5 ? UrbanClass.Urban : UrbanClass.NonUrban) : UrbanClass.Undefined;
-                        confidence[i] = valid ? (byte)Math.Clamp((int)Math.Round(p * 100), 0, 100) : UrbanClass.Undefined;
-                    }
-                }
+                decide(row, scores, labels, classes, confidence, probability);
 
                 areas.AddRow(classes, probability, zoneSpan);
                 Span<ushort> firstRow = first.AsSpan(row * width, width);
@@ -467,24 +582,9 @@ public static class GrowthStage
         areas.WriteCsv(areaPath);
         change.WriteCsv(Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"growth_{years[0]}_{years[^1]}.csv")));
 
-        // The post-classification baseline, when a model is given.
-        var independent = new List<string>();
-        if (options.BaselineModel is { } model)
-        {
-            for (int t = 0; t < n; t++)
-            {
-                string path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"independent_{years[t]}.tif"));
-                using Mosaic mosaic = options.Mosaics[t]();
-                using CellGrid grid = CellGrid.Open(options.Grid, mosaic);
-                GridClassifier.Classify(mosaic, grid, model, path, new ClassificationOptions { MaxDegreeOfParallelism = parallel.MaxDegreeOfParallelism }, cancellationToken: parallel.CancellationToken);
-                independent.Add(path);
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baseline map {years[t]} written"));
-            }
-        }
-
         (double, double)[] norm = [.. Enumerable.Range(0, n).Select(t => (offsets[t], noise[t]))];
         string reportPath = Path.Combine(folder, "report.md");
-        AtomicFile.WriteAllText(reportPath, BuildReport(years, census, areas, change, norm, logLoss, options.Margin));
+        AtomicFile.WriteAllText(reportPath, BuildReport(years, census, areas, change, norm, logLoss, options.Margin, options.Model is not null));
         return new GrowthResult
         {
             Years = [.. years],
@@ -504,12 +604,14 @@ public static class GrowthStage
     }
 
     private static string BuildReport(IReadOnlyList<int> years, int census, UrbanAreaEstimate areas, ChangeStatisticsAccumulator change,
-        (double Offset, double Noise)[] norm, double logLoss, double margin)
+        (double Offset, double Noise)[] norm, double logLoss, double margin, bool withModel)
     {
         var text = new StringBuilder();
         ChangeStatistics national = change.National;
         text.AppendLine(Inv($"# Urban growth {years[0]} -> {years[^1]}")).AppendLine()
-            .AppendLine(Inv($"Census labels of {years[census]}; {years.Count} yearly mosaics. Method: docs/growth.md (built-up score of each cell's mean spectrum, relative normalisation per year, non-decreasing fit per cell, census-anchored rule with margin {margin:0.##})."))
+            .AppendLine(withModel
+                ? Inv($"Census labels of {years[census]}; {years.Count} yearly mosaics. Method: docs/growth.md (each year classified on its own with the model, independent_<year>.tif; its p(urban) as log-odds, relative normalisation per year, non-decreasing fit per cell, the years decided together: census year exact, count-matching threshold, growth spreading from towns).")
+                : Inv($"Census labels of {years[census]}; {years.Count} yearly mosaics. Method: docs/growth.md (built-up score of each cell's mean spectrum, relative normalisation per year, non-decreasing fit per cell, census-anchored rule with margin {margin:0.##}); give a model (--model) for the better method."))
             .AppendLine()
             .AppendLine(Inv($"Urban {national.UrbanFromKm2:N1} km2 in {years[0]} -> {national.UrbanToKm2:N1} km2 in {years[^1]}: {national.NewUrban:N0} new urban cells, {national.UrbanLost:N0} lost."))
             .AppendLine()
@@ -524,7 +626,7 @@ public static class GrowthStage
 
         text.AppendLine().AppendLine("Per zone: urban_area.csv. The interval counts the cells' own uncertainty (the sum of p(1 - p)); it does not include an error of the score common to many cells.")
             .AppendLine().AppendLine("## Diagnostics").AppendLine()
-            .AppendLine(Inv($"Built-up score: log loss {logLoss:0.0000} on the census labels it was fitted on.")).AppendLine()
+            .AppendLine(double.IsNaN(logLoss) ? "Built-up score: the model's p(urban)." : Inv($"Built-up score: log loss {logLoss:0.0000} on the census labels it was fitted on.")).AppendLine()
             .AppendLine("| year | score shift | change noise |").AppendLine("|---:|---:|---:|");
         for (int t = 0; t < years.Count; t++)
         {

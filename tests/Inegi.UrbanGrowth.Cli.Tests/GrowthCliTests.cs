@@ -164,6 +164,54 @@ public sealed class GrowthCliTests : IClassFixture<GrowthCliTests.Workspace>
     }
 
     [Fact]
+    public void Growth_WithModel_CensusExactAreaMatchedMonotoneAndBaselineKept()
+    {
+        // The user flow in small: sample the 2010 grid, features, train with --prevalence, then growth --model.
+        string Scene(string name) => _w.Dir.File(Path.Combine("scene", name));
+        string model = _w.Dir.File("growth_model.ugm"), output = _w.Dir.File("growth_with_model");
+        Ok(UrbanProcess.Run("sample", "--grid", _w.Labels(2010), "--per-class", "60", "--non-urban", "300", "--seed", "3", "--out", _w.Dir.File("gm_sample.csv"), "--mosaic", _w.Mosaic(2010)));
+        Ok(UrbanProcess.Run("features", "--mosaic", _w.Mosaic(2010), "--grid", _w.Labels(2010), "--cells", _w.Dir.File("gm_sample.csv"), "--out", _w.Dir.File("gm_features.csv")));
+        Ok(UrbanProcess.Run("train", "--features", _w.Dir.File("gm_features.csv"), "--out", model, "--trees", "30", "--seed", "1", "--prevalence", _w.Labels(2010), "--calibration-folds", "3"));
+        Ok(UrbanProcess.Run(["growth", "--mosaics", .. Years.Select(_w.Mosaic), "--years", "2000,2010,2020", "--grid", _w.Labels(2010), "--model", model,
+            "--zones", Scene("zones.tif"), "--out", output, "--threads", "2"]));
+
+        int[] census = Band(_w.Labels(2010), 1);
+        int[][] classes = [.. Years.Select(y => Band(Path.Combine(output, $"map_{y}.tif"), 1))];
+        int[][] confidence = [.. Years.Select(y => Band(Path.Combine(output, $"map_{y}.tif"), 2))];
+        for (int i = 0; i < census.Length; i++)
+        {
+            if (census[i] <= 1)
+            {
+                Assert.Equal(census[i], classes[1][i]); // the census year is its labels
+            }
+
+            for (int t = 0; t < 3; t++)
+            {
+                if (classes[t][i] <= 1)
+                {
+                    Assert.Equal(classes[t][i] == 1, confidence[t][i] >= 50);
+                }
+
+                if (t > 0 && classes[t][i] <= 1 && classes[t - 1][i] <= 1)
+                {
+                    Assert.True(classes[t][i] >= classes[t - 1][i], $"cell {i} went from urban to non-urban");
+                }
+            }
+        }
+
+        // The post-classification baseline is kept beside the maps: each year classified on its own with the model.
+        foreach (int y in Years)
+        {
+            Assert.True(File.Exists(Path.Combine(output, $"independent_{y}.tif")));
+        }
+
+        Assert.Contains("classified on its own with the model", File.ReadAllText(Path.Combine(output, "report.md")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "alerts.gpkg")));
+    }
+
+    private static void Ok(UrbanProcess.Result r) => Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}\n{r.Stdout}");
+
+    [Fact]
     public void Growth_BadInput_OneLineNoOutput()
     {
         UrbanProcess.Result mismatch = UrbanProcess.Run(["growth", "--mosaics", .. Years.Select(_w.Mosaic), "--years", "2000,2010", "--grid", _w.Labels(2010), "--out", _w.Dir.File("bad1")]);

@@ -13,12 +13,16 @@ namespace Inegi.UrbanGrowth.Cluster;
 /// <remarks>
 /// Tile edges fall on multiples of the processing block (<c>--tile</c>, 256 pixels by default): a tile's blocks are
 /// then the single-process run's blocks, so each pixel is reprojected from the same coordinate lattice and comes out
-/// the same. Memory per task is one block's observation stack plus one row of blocks of the tile, whatever the size of
-/// the grid or the scenes.
+/// the same. A task opens only the scenes whose extent reaches its tile (judged from their headers; listed in the
+/// tile's <c>images.txt</c>), so its memory and open files follow the tile: one block's observation stack, one row of
+/// blocks of the tile, and the readers of the scenes over it, whatever the number of scenes of the year.
 /// </remarks>
 public sealed class CompositeStep : ITiledStep
 {
     private const string Mosaic = "mosaic.tif", Mads = "mads.tif", Count = "count.tif";
+
+    /// <summary>The images a tile read, one path a line (the scenes over it).</summary>
+    public const string ImageList = "images.txt";
 
     /// <inheritdoc/>
     public string Name => "composite";
@@ -75,9 +79,12 @@ public sealed class CompositeStep : ITiledStep
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        using ObservationReader reader = settings.OpenReader();
+
+        // Only the scenes over the tile are opened (from their headers): a national year has thousands, a tile tens.
+        using ObservationReader reader = settings.OpenReader(reaching: window);
         var compositor = new GeomedianCompositor(reader, settings.ToCompositeOptions(threads));
         compositor.WriteWindow(window, Path.Combine(outputFolder, Mosaic), Path.Combine(outputFolder, Mads), Path.Combine(outputFolder, Count));
+        AtomicFile.WriteAllText(Path.Combine(outputFolder, ImageList), string.Concat(reader.Images.Select(i => i.Path + "\n")));
     }
 
     /// <inheritdoc/>

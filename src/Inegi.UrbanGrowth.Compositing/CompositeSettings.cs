@@ -159,13 +159,25 @@ public sealed record CompositeSettings
     }
 
     /// <summary>Opens the observations on the target grid (checks every image and quality band).</summary>
+    /// <param name="reaching">
+    /// When given, only the images whose extent can reach this window of the target grid are opened (read from their
+    /// headers; the first image when none does), in their order. The window's pixels come out the same bytes: an image
+    /// left out has no usable value there, and the geomedian, MADs and COUNT skip such observations exactly.
+    /// </param>
     /// <exception cref="ArgumentException">A badly spelled option.</exception>
     /// <exception cref="DataFileException">An image or quality band cannot be used; the message names it.</exception>
-    public ObservationReader OpenReader()
+    public ObservationReader OpenReader(PixelWindow? reaching = null)
     {
         IReadOnlyList<CompositeImage> images = CompositeImages();
         ImageReadOptions read = ReadOptions();
-        return new ObservationReader(images, Grid(), read);
+        TargetGrid grid = Grid();
+        if (reaching is PixelWindow window)
+        {
+            CompositeImage[] over = [.. images.Where(image => ImageFootprint.MayReach(image, grid, window))];
+            images = over.Length > 0 ? over : [images[0]];
+        }
+
+        return new ObservationReader(images, grid, read);
     }
 
     /// <summary>The options recorded in the provenance JSON (<c>options</c>), as <c>urban composite</c> records them.</summary>

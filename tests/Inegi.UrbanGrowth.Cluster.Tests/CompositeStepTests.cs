@@ -176,6 +176,18 @@ public sealed class CompositeStepTests(NycStack s) : IClassFixture<NycStack>
         Assert.Equal(1, status.ExitCode);
         Assert.Contains("1 done, 14 missing, 0 failed", status.Stdout, StringComparison.Ordinal);
         Urban.Ok(Urban.Run("plan", "run", folder, "--parallel", "2", "--threads", "1"));
+
+        // Each task opened only the scenes over its tile (three path/rows: tiles at the edges see fewer), in plan order.
+        TilePlan plan = TilePlan.Load(folder);
+        int[] read = [.. plan.Tiles.Select(t => File.ReadAllLines(Path.Combine(plan.TileFolder(t.Index), CompositeStep.ImageList)).Length)];
+        Assert.All(read, n => Assert.InRange(n, 1, 19));
+        Assert.True(read.Min() < 19, string.Join(", ", read));
+        foreach (TileWindow t in plan.Tiles)
+        {
+            string[] used = File.ReadAllLines(Path.Combine(plan.TileFolder(t.Index), CompositeStep.ImageList));
+            Assert.Equal(s.Images.Where(used.Contains), used);
+        }
+
         string merged = s.NewFolder("merged-cli");
         Urban.Ok(Urban.Run("merge", folder, "--out", merged));
         AssertSameBytes(merged);

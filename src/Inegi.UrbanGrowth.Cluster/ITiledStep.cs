@@ -98,6 +98,7 @@ public static class TiledSteps
         new ClassifyStep(),
         new ChangeStep(),
         new CompositeStep(),
+        new SeriesStep(),
     ];
 
     /// <summary>The step of that name.</summary>

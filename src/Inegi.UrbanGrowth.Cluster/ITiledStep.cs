@@ -90,7 +90,7 @@ public readonly record struct TileWindow(int Index, PixelWindow Cells);
 public static class TiledSteps
 {
     /// <summary>
-    /// Every registered step. To add one (e.g. <c>composite</c>, <c>growth</c>), implement <see cref="ITiledStep"/>
+    /// Every registered step. To add one (e.g. <c>growth</c>), implement <see cref="ITiledStep"/>
     /// and add an instance here: the plan command, the task runner, status and merge pick it up.
     /// </summary>
     public static IReadOnlyList<ITiledStep> All { get; } =

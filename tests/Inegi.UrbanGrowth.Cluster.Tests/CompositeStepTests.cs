@@ -241,6 +241,51 @@ public sealed class CompositeStepTests(NycStack s) : IClassFixture<NycStack>
         }
     }
 
+    [Fact]
+    public void A_scene_a_tile_leaves_out_has_no_observation_in_it_and_the_reader_of_a_window_equals_the_full_one()
+    {
+        var settings = new CompositeSettings
+        {
+            Images = s.Images, QualityBands = s.Quality, QaFormat = "c1", NoData = 0, Scale = 0.00002, Offset = -0.1,
+            Crs = "EPSG:6372", Bounds = "4710000,3240000,5160000,3720000", Resolution = 1500, TileSize = NycStack.Block,
+        };
+        using ObservationReader all = settings.OpenReader();
+        int skipped = 0;
+        foreach (TileWindow tile in TilePlan.Split(new GridSize(300, 320, NycStack.Block), 5, 5))
+        {
+            PixelWindow window = tile.Cells;
+            using ObservationReader some = settings.OpenReader(reaching: window);
+            string[] kept = [.. some.Images.Select(i => i.Path)];
+            float[] everything = new float[all.ValuesFor(window)];
+            all.Read(window, everything);
+            float[] subset = new float[some.ValuesFor(window)];
+            some.Read(window, subset);
+            int planes = 6 * (int)window.PixelCount, k = 0;
+            for (int o = 0; o < s.Images.Count; o++)
+            {
+                Span<float> observation = everything.AsSpan(o * planes, planes);
+                if (kept.Contains(s.Images[o]))
+                {
+                    // The kept observations come in plan order and read exactly as in the full reader.
+                    Assert.True(subset.AsSpan(k * planes, planes).SequenceEqual(observation), $"tile {tile.Index}, image {o}");
+                    k++;
+                }
+                else
+                {
+                    skipped++;
+                    foreach (float v in observation)
+                    {
+                        Assert.True(float.IsNaN(v), $"tile {tile.Index} left out image {o}, which has data there");
+                    }
+                }
+            }
+
+            Assert.Equal(kept.Length, k);
+        }
+
+        Assert.True(skipped > 100, $"only {skipped} (tile, scene) pairs left out of 25 x 19");
+    }
+
     private void AssertSameBytes(string merged)
     {
         foreach (string name in Outputs)

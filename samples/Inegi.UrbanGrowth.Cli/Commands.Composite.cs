@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Inegi.UrbanGrowth.Compositing;
 
 namespace Inegi.UrbanGrowth.Cli;
@@ -41,143 +40,31 @@ internal static class CompositeCommand
         };
         cmd.SetAction(p =>
         {
-            string[] imagePaths = p.GetValue(images)!;
-            string[] qaPaths = p.GetValue(qa) ?? [];
-            if (qaPaths.Length != 0 && qaPaths.Length != imagePaths.Length)
+            var settings = new CompositeSettings
             {
-                throw new ArgumentException($"--qa lists {qaPaths.Length} files for {imagePaths.Length} images");
-            }
-
-            var readOptions = new ImageReadOptions
-            {
-                Bands = ParseInts(p.GetValue(bands)!, "--bands"),
+                Images = p.GetValue(images)!,
+                QualityBands = p.GetValue(qa) ?? [],
+                QaFormat = p.GetValue(qaFormat)!,
+                Mask = p.GetValue(mask)!,
                 NoData = p.GetValue(noData),
                 Scale = p.GetValue(scale),
                 Offset = p.GetValue(offset),
-                QualityFormat = p.GetValue(qaFormat) switch
-                {
-                    "c2" => QualityFormat.LandsatCollection2,
-                    "c1" => QualityFormat.LandsatCollection1,
-                    "fmask" => QualityFormat.Fmask,
-                    var other => throw new ArgumentException($"--qa-format must be c2, c1 or fmask, not '{other}'"),
-                },
-                Masked = ParseMask(p.GetValue(mask)!),
-                Resampling = p.GetValue(resampling) switch
-                {
-                    "nearest" => Resampling.Nearest,
-                    "bilinear" => Resampling.Bilinear,
-                    var other => throw new ArgumentException($"--resampling must be nearest or bilinear, not '{other}'"),
-                },
-            };
-            TargetGrid grid = ParseGrid(p.GetValue(like), p.GetValue(crs), p.GetValue(bounds), p.GetValue(resolution));
-            var options = new CompositeOptions
-            {
-                Geomedian = new GeomedianOptions { Epsilon = p.GetValue(eps), MaxIterations = p.GetValue(maxIterations) },
-                MaxDegreeOfParallelism = p.GetValue(threads),
+                Bands = p.GetValue(bands)!,
+                Like = p.GetValue(like),
+                Crs = p.GetValue(crs),
+                Bounds = p.GetValue(bounds),
+                Resolution = p.GetValue(resolution),
+                ResamplingMethod = p.GetValue(resampling)!,
+                Epsilon = p.GetValue(eps),
+                MaxIterations = p.GetValue(maxIterations),
                 TileSize = p.GetValue(tile),
             };
-            try
-            {
-                options.Geomedian.Validate();
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                throw new ArgumentException(e.Message.Split(" (Parameter")[0], e);
-            }
-
-            CompositeImage[] inputs = [.. imagePaths.Select((path, i) => new CompositeImage(path, qaPaths.Length == 0 ? null : qaPaths[i]))];
-            using var reader = new ObservationReader(inputs, grid, readOptions);
-            var provenance = new Dictionary<string, string>
-            {
-                ["scale"] = readOptions.Scale.ToString("R", CultureInfo.InvariantCulture),
-                ["offset"] = readOptions.Offset.ToString("R", CultureInfo.InvariantCulture),
-                ["nodata"] = readOptions.NoData?.ToString("R", CultureInfo.InvariantCulture) ?? "file",
-                ["bands"] = p.GetValue(bands)!,
-                ["qa_format"] = p.GetValue(qaFormat)!,
-                ["mask"] = readOptions.Masked.ToString(),
-                ["resampling"] = p.GetValue(resampling)!,
-            };
-            CompositeSummary summary = new GeomedianCompositor(reader, options).Write(p.GetValue(output)!, p.GetValue(mads), p.GetValue(count), provenance);
+            CompositeOptions options = settings.ToCompositeOptions(p.GetValue(threads));
+            using ObservationReader reader = settings.OpenReader();
+            CompositeSummary summary = new GeomedianCompositor(reader, options).Write(p.GetValue(output)!, p.GetValue(mads), p.GetValue(count), settings.Provenance());
             Console.WriteLine(summary.ToString());
             return UrbanCli.Success;
         });
         return cmd;
-    }
-
-    private static int[] ParseInts(string text, string option)
-    {
-        try
-        {
-            return [.. text.Split(',', StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
-        }
-        catch (FormatException)
-        {
-            throw new ArgumentException($"{option} must be a comma-separated list of integers, not '{text}'");
-        }
-    }
-
-    private static MaskedConditions ParseMask(string text)
-    {
-        if (text == "default")
-        {
-            return MaskedConditions.Default;
-        }
-
-        MaskedConditions m = MaskedConditions.None;
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            m |= part switch
-            {
-                "none" => MaskedConditions.None,
-                "fill" => MaskedConditions.Fill,
-                "cloud" => MaskedConditions.Cloud,
-                "dilated-cloud" => MaskedConditions.DilatedCloud,
-                "cirrus" => MaskedConditions.Cirrus,
-                "shadow" => MaskedConditions.CloudShadow,
-                "snow" => MaskedConditions.Snow,
-                "saturation" => MaskedConditions.Saturation,
-                _ => throw new ArgumentException($"--mask: unknown condition '{part}' (fill, cloud, dilated-cloud, cirrus, shadow, snow, saturation, default, none)"),
-            };
-        }
-
-        return m;
-    }
-
-    private static TargetGrid ParseGrid(string? like, string? crs, string? bounds, double resolution)
-    {
-        if (like is not null)
-        {
-            if (crs is not null || bounds is not null)
-            {
-                throw new ArgumentException("give either --like or --crs with --bounds, not both");
-            }
-
-            return TargetGrid.Like(like, resolution);
-        }
-
-        if (crs is null || bounds is null)
-        {
-            throw new ArgumentException("the target grid needs --like TARGET.tif, or --crs EPSG:N with --bounds minx,miny,maxx,maxy");
-        }
-
-        string code = crs.StartsWith("EPSG:", StringComparison.OrdinalIgnoreCase) ? crs[5..] : crs;
-        if (!int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out int epsg))
-        {
-            throw new ArgumentException($"--crs must be EPSG:N, not '{crs}'");
-        }
-
-        double[] b;
-        try
-        {
-            b = [.. bounds.Split(',', StringSplitOptions.TrimEntries).Select(s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture))];
-        }
-        catch (FormatException)
-        {
-            throw new ArgumentException($"--bounds must be minx,miny,maxx,maxy, not '{bounds}'");
-        }
-
-        return b.Length == 4
-            ? TargetGrid.FromBounds(epsg, b[0], b[1], b[2], b[3], resolution)
-            : throw new ArgumentException($"--bounds must be minx,miny,maxx,maxy, not '{bounds}'");
     }
 }

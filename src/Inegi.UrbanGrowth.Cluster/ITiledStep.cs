@@ -61,10 +61,25 @@ public enum StepOptionKind
 /// <param name="Required">Whether the step needs it.</param>
 public sealed record StepOption(string Name, string Description, StepOptionKind Kind = StepOptionKind.Value, bool Required = false);
 
-/// <summary>The size of the grid a step splits into tiles, in cells.</summary>
+/// <summary>The size of the grid a step splits into tiles, in cells, and the granularity of the tile edges.</summary>
 /// <param name="Width">Cells per row.</param>
 /// <param name="Height">Rows of cells.</param>
-public readonly record struct GridSize(int Width, int Height);
+/// <param name="Alignment">
+/// Tile edges fall on multiples of this many cells (the grid's last row and column excepted). 1 for the cell steps;
+/// <c>composite</c>, whose cells are pixels, gives its processing block, so a tile's blocks are the single-process
+/// run's blocks and every pixel is computed the same way. 0 reads as 1.
+/// </param>
+public readonly record struct GridSize(int Width, int Height, int Alignment = 1)
+{
+    /// <summary>Whole alignment units across (the last one may be partial): the most tiles across.</summary>
+    public int UnitsAcross => (Width + Step - 1) / Step;
+
+    /// <summary>Whole alignment units down: the most tiles down.</summary>
+    public int UnitsDown => (Height + Step - 1) / Step;
+
+    /// <summary>The alignment, at least 1.</summary>
+    internal int Step => Math.Max(1, Alignment);
+}
 
 /// <summary>One tile: its task index and its window of cells (X column, Y row of the top-left cell).</summary>
 /// <param name="Index">Task index (row-major over tiles).</param>
@@ -75,13 +90,15 @@ public readonly record struct TileWindow(int Index, PixelWindow Cells);
 public static class TiledSteps
 {
     /// <summary>
-    /// Every registered step. To add one (e.g. <c>composite</c>, <c>growth</c>), implement <see cref="ITiledStep"/>
+    /// Every registered step. To add one (e.g. <c>growth</c>), implement <see cref="ITiledStep"/>
     /// and add an instance here: the plan command, the task runner, status and merge pick it up.
     /// </summary>
     public static IReadOnlyList<ITiledStep> All { get; } =
     [
         new ClassifyStep(),
         new ChangeStep(),
+        new CompositeStep(),
+        new SeriesStep(),
     ];
 
     /// <summary>The step of that name.</summary>

@@ -114,10 +114,11 @@ public sealed class TilePlan
         }
 
         GridSize grid = step.Prepare(options);
-        if (tilesX < 1 || tilesX > grid.Width || tilesY < 1 || tilesY > grid.Height)
+        if (tilesX < 1 || tilesX > grid.UnitsAcross || tilesY < 1 || tilesY > grid.UnitsDown)
         {
+            string blocks = grid.Step == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $" (tile edges on multiples of {grid.Step})");
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"--tiles-x {tilesX} --tiles-y {tilesY}: a {grid.Width} x {grid.Height} grid takes 1..{grid.Width} tiles across and 1..{grid.Height} down"));
+                $"--tiles-x {tilesX} --tiles-y {tilesY}: a {grid.Width} x {grid.Height} grid takes 1..{grid.UnitsAcross} tiles across and 1..{grid.UnitsDown} down{blocks}"));
         }
 
         string full = Path.GetFullPath(folder);
@@ -157,7 +158,7 @@ public sealed class TilePlan
             ITiledStep step = TiledSteps.Find((string?)root["step"] ?? "");
             var options = new StepOptions(root["options"]!.AsObject().Select(kv =>
                 new KeyValuePair<string, string[]>(kv.Key, [.. kv.Value!.AsArray().Select(v => (string)v!)])));
-            var grid = new GridSize((int)root["grid"]!["width"]!, (int)root["grid"]!["height"]!);
+            var grid = new GridSize((int)root["grid"]!["width"]!, (int)root["grid"]!["height"]!, (int?)root["grid"]!["alignment"] ?? 1);
             var inputs = root["inputs"]!.AsArray().Select(i => new PlanInput((string)i!["path"]!, (long)i["bytes"]!,
                 new DateTime((long)i["modifiedUtcTicks"]!, DateTimeKind.Utc))).ToList();
             string[] launcher = [.. root["launcher"]!.AsArray().Select(v => (string)v!)];
@@ -201,18 +202,23 @@ public sealed class TilePlan
     public TileWindow Tile(int index) => index >= 0 && index < Tiles.Count ? Tiles[index]
         : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"task index {index} is not in 0..{Tiles.Count - 1} of {PlanFile}"));
 
-    /// <summary>Splits a grid into tiles whose edges fall on whole cells, as even as the division allows.</summary>
+    /// <summary>
+    /// Splits a grid into tiles whose edges fall on whole cells, on multiples of <see cref="GridSize.Alignment"/>
+    /// (but for the grid's own end), as even as the division allows.
+    /// </summary>
     /// <param name="grid">The grid.</param>
-    /// <param name="tilesX">Tiles across.</param>
-    /// <param name="tilesY">Tiles down.</param>
+    /// <param name="tilesX">Tiles across (1 to <see cref="GridSize.UnitsAcross"/>).</param>
+    /// <param name="tilesY">Tiles down (1 to <see cref="GridSize.UnitsDown"/>).</param>
     public static IEnumerable<TileWindow> Split(GridSize grid, int tilesX, int tilesY)
     {
+        int step = grid.Step;
+        int Edge(int tile, int tiles, int units, int size) => (int)Math.Min(size, (long)tile * units / tiles * step);
         for (int ty = 0; ty < tilesY; ty++)
         {
-            int y0 = (int)((long)ty * grid.Height / tilesY), y1 = (int)((long)(ty + 1) * grid.Height / tilesY);
+            int y0 = Edge(ty, tilesY, grid.UnitsDown, grid.Height), y1 = Edge(ty + 1, tilesY, grid.UnitsDown, grid.Height);
             for (int tx = 0; tx < tilesX; tx++)
             {
-                int x0 = (int)((long)tx * grid.Width / tilesX), x1 = (int)((long)(tx + 1) * grid.Width / tilesX);
+                int x0 = Edge(tx, tilesX, grid.UnitsAcross, grid.Width), x1 = Edge(tx + 1, tilesX, grid.UnitsAcross, grid.Width);
                 yield return new TileWindow((ty * tilesX) + tx, new PixelWindow(x0, y0, x1 - x0, y1 - y0));
             }
         }
@@ -247,7 +253,7 @@ public sealed class TilePlan
                 ["modifiedUtcTicks"] = i.ModifiedUtc.Ticks,
                 ["modifiedUtc"] = i.ModifiedUtc.ToString("O", CultureInfo.InvariantCulture),
             })]),
-            ["grid"] = new JsonObject { ["width"] = Grid.Width, ["height"] = Grid.Height },
+            ["grid"] = new JsonObject { ["width"] = Grid.Width, ["height"] = Grid.Height, ["alignment"] = Grid.Step },
             ["tiles"] = new JsonObject { ["x"] = TilesX, ["y"] = TilesY },
             ["tasks"] = new JsonArray([.. Tiles.Select(t => (JsonNode)new JsonObject
             {

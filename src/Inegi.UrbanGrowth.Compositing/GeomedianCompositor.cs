@@ -25,6 +25,19 @@ public sealed record CompositeOptions
 /// <param name="Count">Usable observations per pixel.</param>
 public sealed record CompositeTileResult(PixelWindow Window, float[] Median, float[] Deviations, ushort[] Count);
 
+/// <summary>The outputs of a composite run.</summary>
+public enum CompositeOutput
+{
+    /// <summary>The mosaic: bands UInt16 reflectance x 10000, nodata 0.</summary>
+    Mosaic,
+
+    /// <summary>EMAD, SMAD, BCMAD: Float32, nodata NaN.</summary>
+    Deviations,
+
+    /// <summary>Usable observations per pixel: UInt16, no nodata.</summary>
+    Count,
+}
+
 /// <summary>What a composite run did.</summary>
 /// <param name="Pixels">Pixels of the target grid.</param>
 /// <param name="PixelsWithData">Pixels with at least one usable observation.</param>
@@ -107,6 +120,75 @@ public sealed class GeomedianCompositor
     /// <param name="provenance">Extra entries (the command line's options) for the provenance JSON, or null.</param>
     public CompositeSummary Write(string mosaicPath, string? madsPath = null, string? countPath = null, IReadOnlyDictionary<string, string>? provenance = null)
     {
+        CompositeSummary summary = WriteRegion(new PixelWindow(0, 0, Grid.Width, Grid.Height), mosaicPath, madsPath, countPath);
+        WriteProvenance(mosaicPath, madsPath, countPath, summary, provenance);
+        return summary;
+    }
+
+    /// <summary>
+    /// Composites one window of the grid (a cluster tile) into a mosaic, and optionally MADs and COUNT, of the window's
+    /// size, georeferenced at its corner and encoded as <see cref="Write"/> encodes the whole grid; no provenance (the
+    /// merge of the tiles writes it). Memory is bounded by the block (<see cref="CompositeOptions.TileSize"/>) and one
+    /// row of blocks of the window, whatever the size of the grid or of the scenes.
+    /// </summary>
+    /// <remarks>
+    /// Blocks are taken from the window's corner. When the corner lies on multiples of the block size, the blocks are
+    /// those of the whole-grid run, so each pixel is computed from the same reprojected coordinates and the window's
+    /// values are that window of <see cref="Write"/>'s output, bit for bit.
+    /// </remarks>
+    /// <param name="window">The window of the target grid.</param>
+    /// <param name="mosaicPath">The window's mosaic GeoTIFF.</param>
+    /// <param name="madsPath">The window's MADs GeoTIFF, or null.</param>
+    /// <param name="countPath">The window's COUNT GeoTIFF, or null.</param>
+    /// <returns>The window's pixels and those with data.</returns>
+    public CompositeSummary WriteWindow(PixelWindow window, string mosaicPath, string? madsPath = null, string? countPath = null)
+    {
+        if (window.Width < 1 || window.Height < 1 || !window.IsInside(Grid.Width, Grid.Height))
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be a non-empty part of the target grid.");
+        }
+
+        return WriteRegion(window, mosaicPath, madsPath, countPath);
+    }
+
+    /// <summary>The writer settings of each output of <see cref="Write"/> (whole grid): a merge of windows writes with these to get the same bytes.</summary>
+    /// <param name="output">Which output.</param>
+    public GeoTiffWriteOptions OutputOptions(CompositeOutput output)
+    {
+        TargetGrid g = Grid;
+        var options = new GeoTiffWriteOptions
+        {
+            Width = g.Width, Height = g.Height, BandCount = _reader.BandCount, SampleType = RasterSampleType.UInt16, GeoTransform = g.GeoTransform,
+            Epsg = g.Epsg, NoData = 0, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism,
+        };
+        return output switch
+        {
+            CompositeOutput.Mosaic => options,
+            CompositeOutput.Deviations => options with { BandCount = 3, SampleType = RasterSampleType.Float32, NoData = double.NaN },
+            CompositeOutput.Count => options with { BandCount = 1, NoData = null },
+            _ => throw new ArgumentOutOfRangeException(nameof(output), output, "Unknown output."),
+        };
+    }
+
+    /// <summary>
+    /// Writes the provenance JSON of a mosaic (<see cref="ProvenancePath"/>) exactly as <see cref="Write"/> does, for a
+    /// mosaic put together from windows.
+    /// </summary>
+    /// <param name="mosaicPath">The mosaic GeoTIFF (its name is recorded).</param>
+    /// <param name="madsPath">The MADs GeoTIFF, or null.</param>
+    /// <param name="countPath">The COUNT GeoTIFF, or null.</param>
+    /// <param name="summary">The whole grid's summary.</param>
+    /// <param name="provenance">Extra entries (the command line's options), or null.</param>
+    public void WriteProvenance(string mosaicPath, string? madsPath, string? countPath, CompositeSummary summary, IReadOnlyDictionary<string, string>? provenance = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(mosaicPath);
+        ArgumentNullException.ThrowIfNull(summary);
+        AtomicFile.WriteAllText(ProvenancePath(mosaicPath), ProvenanceJson(mosaicPath, madsPath, countPath, summary, provenance));
+    }
+
+    /// <summary>Composites a region block by block from its corner and streams it to the outputs (georeferenced at the region's corner).</summary>
+    private CompositeSummary WriteRegion(PixelWindow region, string mosaicPath, string? madsPath, string? countPath)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(mosaicPath);
         string[] outputs = [.. new[] { mosaicPath, madsPath, countPath }.OfType<string>().Select(Path.GetFullPath)];
         foreach (CompositeImage image in _reader.Images)
@@ -125,35 +207,36 @@ public sealed class GeomedianCompositor
             throw new ArgumentException("--out, --mads and --count must be different files.");
         }
 
-        TargetGrid g = Grid;
-        int bands = _reader.BandCount, tile = _options.TileSize;
-        GeoTiffWriteOptions Options(int bandCount, RasterSampleType type, double noData) => new()
+        int bands = _reader.BandCount, tile = _options.TileSize, width = region.Width;
+        (double originX, double originY) = Grid.GeoTransform.PixelToMap(region.X, region.Y);
+        GeoTiffWriteOptions Options(CompositeOutput output) => OutputOptions(output) with
         {
-            Width = g.Width, Height = g.Height, BandCount = bandCount, SampleType = type, GeoTransform = g.GeoTransform,
-            Epsg = g.Epsg, NoData = noData, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism,
+            Width = region.Width,
+            Height = region.Height,
+            GeoTransform = region.X == 0 && region.Y == 0 ? Grid.GeoTransform : Grid.GeoTransform with { OriginX = originX, OriginY = originY },
         };
 
         long withData = 0;
-        using GeoTiffWriter mosaic = GeoTiffWriter.Create(mosaicPath, Options(bands, RasterSampleType.UInt16, 0));
-        using GeoTiffWriter? mads = madsPath is null ? null : GeoTiffWriter.Create(madsPath, Options(3, RasterSampleType.Float32, double.NaN));
-        using GeoTiffWriter? counts = countPath is null ? null : GeoTiffWriter.Create(countPath, Options(1, RasterSampleType.UInt16, double.NaN) with { NoData = null });
-        for (int y = 0; y < g.Height; y += tile)
+        using GeoTiffWriter mosaic = GeoTiffWriter.Create(mosaicPath, Options(CompositeOutput.Mosaic));
+        using GeoTiffWriter? mads = madsPath is null ? null : GeoTiffWriter.Create(madsPath, Options(CompositeOutput.Deviations));
+        using GeoTiffWriter? counts = countPath is null ? null : GeoTiffWriter.Create(countPath, Options(CompositeOutput.Count));
+        for (int y = 0; y < region.Height; y += tile)
         {
-            int rows = Math.Min(tile, g.Height - y);
-            int area = rows * g.Width;
+            int rows = Math.Min(tile, region.Height - y);
+            int area = rows * width;
             var mosaicRows = new ushort[bands * area];
             var madRows = mads is null ? [] : new float[3 * area];
             var countRows = new ushort[area];
-            for (int x = 0; x < g.Width; x += tile)
+            for (int x = 0; x < width; x += tile)
             {
-                var window = new PixelWindow(x, y, Math.Min(tile, g.Width - x), rows);
+                var window = new PixelWindow(region.X + x, region.Y + y, Math.Min(tile, width - x), rows);
                 CompositeTileResult t = CompositeTile(window);
                 int wp = window.Width * rows;
                 for (int r = 0; r < rows; r++)
                 {
                     for (int c = 0; c < window.Width; c++)
                     {
-                        int src = (r * window.Width) + c, dst = (r * g.Width) + x + c;
+                        int src = (r * window.Width) + c, dst = (r * width) + x + c;
                         countRows[dst] = t.Count[src];
                         for (int b = 0; b < bands; b++)
                         {
@@ -178,13 +261,10 @@ public sealed class GeomedianCompositor
             counts?.WriteRows<ushort>(countRows);
         }
 
-        var summary = new CompositeSummary(g.PixelCount, withData, _reader.ObservationCount);
-        string json = ProvenanceJson(mosaicPath, madsPath, countPath, summary, provenance);
         mosaic.Commit();
         mads?.Commit();
         counts?.Commit();
-        AtomicFile.WriteAllText(ProvenancePath(mosaicPath), json);
-        return summary;
+        return new CompositeSummary(region.PixelCount, withData, _reader.ObservationCount);
     }
 
     /// <summary>Where <see cref="Write"/> puts the provenance of <paramref name="mosaicPath"/>: <c>NAME.provenance.json</c> beside it.</summary>

@@ -230,6 +230,41 @@ public sealed class UrbanTimeSeries
         }
     }
 
+    /// <summary>The counts behind the tables (valid and urban cells per year, nationally, unzoned and per zone), to sum
+    /// the series of separate parts of a grid (the tiles of a cluster run) with <see cref="Add"/>.</summary>
+    public UrbanSeriesCounts Counts() =>
+        new([.. _national], [.. _unzoned], [.. _zoneIds.Select((id, i) => new KeyValuePair<int, IReadOnlyList<long>>(id, [.. _zoneCounts[i]]))]);
+
+    /// <summary>
+    /// Adds the counts of a series over other cells of the same grid, years, zones and rule (a tile): the sum of the
+    /// tiles' counts is the series of the whole grid, so its tables are the same bytes.
+    /// </summary>
+    /// <param name="counts">The other part's <see cref="Counts"/>.</param>
+    /// <exception cref="ArgumentException">The counts are not for this many years.</exception>
+    public void Add(UrbanSeriesCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        AddTo(_national, counts.National);
+        AddTo(_unzoned, counts.Unzoned);
+        foreach ((int zone, IReadOnlyList<long> zoneCounts) in counts.Zones)
+        {
+            AddTo(CountsOf(zone), zoneCounts);
+        }
+    }
+
+    private void AddTo(long[] target, IReadOnlyList<long> source)
+    {
+        if (source.Count != target.Length)
+        {
+            throw new ArgumentException($"Counts for {source.Count / 2} years; the series has {_years.Length}.", nameof(source));
+        }
+
+        for (int i = 0; i < target.Length; i++)
+        {
+            target[i] += source[i];
+        }
+    }
+
     /// <summary>The header of <see cref="ToCsv"/>.</summary>
     public const string CsvHeader = "zone,year,valid_cells,urban_cells,urban_km2";
 

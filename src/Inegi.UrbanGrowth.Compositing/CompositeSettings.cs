@@ -1,0 +1,237 @@
+using System.Globalization;
+
+namespace Inegi.UrbanGrowth.Compositing;
+
+/// <summary>
+/// The settings of one composite run as the command line spells them (<c>urban composite</c> and
+/// <c>urban plan composite</c> share this one reading, so a tiled run and a single-process run of the same options
+/// open the same observations on the same grid and record the same provenance).
+/// </summary>
+/// <remarks>The defaults are those of <c>urban composite</c> (docs/cli.md).</remarks>
+public sealed record CompositeSettings
+{
+    /// <summary>Per-date multi-band GeoTIFFs, one per observation.</summary>
+    public required IReadOnlyList<string> Images { get; init; }
+
+    /// <summary>One quality band per image in the same order, or none.</summary>
+    public IReadOnlyList<string> QualityBands { get; init; } = [];
+
+    /// <summary>Quality encoding: <c>c2</c> (Collection 2 QA_PIXEL), <c>c1</c> (Collection 1 BQA) or <c>fmask</c>.</summary>
+    public string QaFormat { get; init; } = "c2";
+
+    /// <summary>What the quality band removes: <c>default</c>, <c>none</c> or a comma list of fill, cloud, dilated-cloud, cirrus, shadow, snow, saturation.</summary>
+    public string Mask { get; init; } = "default";
+
+    /// <summary>Nodata value of the images; each file's GDAL_NODATA when null.</summary>
+    public double? NoData { get; init; }
+
+    /// <summary>Reflectance = DN x Scale + Offset.</summary>
+    public double Scale { get; init; } = 1e-4;
+
+    /// <summary>Reflectance offset.</summary>
+    public double Offset { get; init; }
+
+    /// <summary>File band numbers (1-based) of blue, green, red, nir, swir1, swir2, comma-separated.</summary>
+    public string Bands { get; init; } = "1,2,3,4,5,6";
+
+    /// <summary>A GeoTIFF whose CRS and extent give the target grid (instead of <see cref="Crs"/> and <see cref="Bounds"/>).</summary>
+    public string? Like { get; init; }
+
+    /// <summary>The target CRS, <c>EPSG:N</c> (with <see cref="Bounds"/>).</summary>
+    public string? Crs { get; init; }
+
+    /// <summary>The target extent <c>minx,miny,maxx,maxy</c> in <see cref="Crs"/> units.</summary>
+    public string? Bounds { get; init; }
+
+    /// <summary>Target pixel size.</summary>
+    public double Resolution { get; init; } = 30;
+
+    /// <summary><c>nearest</c> or <c>bilinear</c>.</summary>
+    public string ResamplingMethod { get; init; } = "nearest";
+
+    /// <summary>Geomedian tolerance.</summary>
+    public float Epsilon { get; init; } = GeomedianOptions.DefaultEpsilon;
+
+    /// <summary>Geomedian iteration cap.</summary>
+    public int MaxIterations { get; init; } = GeomedianOptions.DefaultMaxIterations;
+
+    /// <summary>Side of the square blocks of the target grid composited at once (<see cref="CompositeOptions.TileSize"/>).</summary>
+    public int TileSize { get; init; } = 256;
+
+    /// <summary>The observations: each image with its quality band.</summary>
+    /// <exception cref="ArgumentException">The quality bands do not pair with the images.</exception>
+    public IReadOnlyList<CompositeImage> CompositeImages()
+    {
+        if (QualityBands.Count != 0 && QualityBands.Count != Images.Count)
+        {
+            throw new ArgumentException($"--qa lists {QualityBands.Count} files for {Images.Count} images");
+        }
+
+        return [.. Images.Select((path, i) => new CompositeImage(path, QualityBands.Count == 0 ? null : QualityBands[i]))];
+    }
+
+    /// <summary>How values become reflectance and what is masked.</summary>
+    /// <exception cref="ArgumentException">A badly spelled option (the message names it).</exception>
+    public ImageReadOptions ReadOptions() => new()
+    {
+        Bands = ParseInts(Bands, "--bands"),
+        NoData = NoData,
+        Scale = Scale,
+        Offset = Offset,
+        QualityFormat = QaFormat switch
+        {
+            "c2" => QualityFormat.LandsatCollection2,
+            "c1" => QualityFormat.LandsatCollection1,
+            "fmask" => QualityFormat.Fmask,
+            var other => throw new ArgumentException($"--qa-format must be c2, c1 or fmask, not '{other}'"),
+        },
+        Masked = ParseMask(Mask),
+        Resampling = ResamplingMethod switch
+        {
+            "nearest" => Resampling.Nearest,
+            "bilinear" => Resampling.Bilinear,
+            var other => throw new ArgumentException($"--resampling must be nearest or bilinear, not '{other}'"),
+        },
+    };
+
+    /// <summary>The target grid, from <see cref="Like"/> or from <see cref="Crs"/> and <see cref="Bounds"/>.</summary>
+    /// <exception cref="ArgumentException">Neither or both ways are given, or one is badly spelled.</exception>
+    /// <exception cref="DataFileException">The <see cref="Like"/> raster cannot give a grid.</exception>
+    public TargetGrid Grid()
+    {
+        if (Like is not null)
+        {
+            if (Crs is not null || Bounds is not null)
+            {
+                throw new ArgumentException("give either --like or --crs with --bounds, not both");
+            }
+
+            return TargetGrid.Like(Like, Resolution);
+        }
+
+        if (Crs is null || Bounds is null)
+        {
+            throw new ArgumentException("the target grid needs --like TARGET.tif, or --crs EPSG:N with --bounds minx,miny,maxx,maxy");
+        }
+
+        string code = Crs.StartsWith("EPSG:", StringComparison.OrdinalIgnoreCase) ? Crs[5..] : Crs;
+        if (!int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out int epsg))
+        {
+            throw new ArgumentException($"--crs must be EPSG:N, not '{Crs}'");
+        }
+
+        double[] b;
+        try
+        {
+            b = [.. Bounds.Split(',', StringSplitOptions.TrimEntries).Select(s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture))];
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"--bounds must be minx,miny,maxx,maxy, not '{Bounds}'");
+        }
+
+        return b.Length == 4
+            ? TargetGrid.FromBounds(epsg, b[0], b[1], b[2], b[3], Resolution)
+            : throw new ArgumentException($"--bounds must be minx,miny,maxx,maxy, not '{Bounds}'");
+    }
+
+    /// <summary>The compositor's settings, checked.</summary>
+    /// <param name="threads">Worker threads (-1: all cores); the bytes never depend on it.</param>
+    /// <exception cref="ArgumentException">The tolerance, iteration cap or block size is out of range.</exception>
+    public CompositeOptions ToCompositeOptions(int threads)
+    {
+        var geomedian = new GeomedianOptions { Epsilon = Epsilon, MaxIterations = MaxIterations };
+        try
+        {
+            geomedian.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException(e.Message.Split(" (Parameter")[0], e);
+        }
+
+        if (TileSize < 16)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--tile must be at least 16 pixels, not {TileSize}"));
+        }
+
+        return new CompositeOptions { Geomedian = geomedian, MaxDegreeOfParallelism = threads, TileSize = TileSize };
+    }
+
+    /// <summary>Opens the observations on the target grid (checks every image and quality band).</summary>
+    /// <param name="reaching">
+    /// When given, only the images whose extent can reach this window of the target grid are opened (read from their
+    /// headers; the first image when none does), in their order. The window's pixels come out the same bytes: an image
+    /// left out has no usable value there, and the geomedian, MADs and COUNT skip such observations exactly.
+    /// </param>
+    /// <exception cref="ArgumentException">A badly spelled option.</exception>
+    /// <exception cref="DataFileException">An image or quality band cannot be used; the message names it.</exception>
+    public ObservationReader OpenReader(PixelWindow? reaching = null)
+    {
+        IReadOnlyList<CompositeImage> images = CompositeImages();
+        ImageReadOptions read = ReadOptions();
+        TargetGrid grid = Grid();
+        if (reaching is PixelWindow window)
+        {
+            CompositeImage[] over = [.. images.Where(image => ImageFootprint.MayReach(image, grid, window))];
+            images = over.Length > 0 ? over : [images[0]];
+        }
+
+        return new ObservationReader(images, grid, read);
+    }
+
+    /// <summary>The options recorded in the provenance JSON (<c>options</c>), as <c>urban composite</c> records them.</summary>
+    public IReadOnlyDictionary<string, string> Provenance()
+    {
+        ImageReadOptions read = ReadOptions();
+        return new Dictionary<string, string>
+        {
+            ["scale"] = read.Scale.ToString("R", CultureInfo.InvariantCulture),
+            ["offset"] = read.Offset.ToString("R", CultureInfo.InvariantCulture),
+            ["nodata"] = read.NoData?.ToString("R", CultureInfo.InvariantCulture) ?? "file",
+            ["bands"] = Bands,
+            ["qa_format"] = QaFormat,
+            ["mask"] = read.Masked.ToString(),
+            ["resampling"] = ResamplingMethod,
+        };
+    }
+
+    private static int[] ParseInts(string text, string option)
+    {
+        try
+        {
+            return [.. text.Split(',', StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new ArgumentException($"{option} must be a comma-separated list of integers, not '{text}'");
+        }
+    }
+
+    private static MaskedConditions ParseMask(string text)
+    {
+        if (text == "default")
+        {
+            return MaskedConditions.Default;
+        }
+
+        MaskedConditions m = MaskedConditions.None;
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            m |= part switch
+            {
+                "none" => MaskedConditions.None,
+                "fill" => MaskedConditions.Fill,
+                "cloud" => MaskedConditions.Cloud,
+                "dilated-cloud" => MaskedConditions.DilatedCloud,
+                "cirrus" => MaskedConditions.Cirrus,
+                "shadow" => MaskedConditions.CloudShadow,
+                "snow" => MaskedConditions.Snow,
+                "saturation" => MaskedConditions.Saturation,
+                _ => throw new ArgumentException($"--mask: unknown condition '{part}' (fill, cloud, dilated-cloud, cirrus, shadow, snow, saturation, default, none)"),
+            };
+        }
+
+        return m;
+    }
+}

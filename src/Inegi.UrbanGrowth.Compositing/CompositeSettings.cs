@@ -10,8 +10,17 @@ namespace Inegi.UrbanGrowth.Compositing;
 /// <remarks>The defaults are those of <c>urban composite</c> (docs/cli.md).</remarks>
 public sealed record CompositeSettings
 {
-    /// <summary>Per-date multi-band GeoTIFFs, one per observation.</summary>
-    public required IReadOnlyList<string> Images { get; init; }
+    /// <summary>Per-date multi-band GeoTIFFs, one per observation (or <see cref="Scenes"/>).</summary>
+    public IReadOnlyList<string> Images { get; init; } = [];
+
+    /// <summary>A folder of Landsat scenes, scanned by <see cref="SceneInventory"/> (instead of <see cref="Images"/>).</summary>
+    public string? Scenes { get; init; }
+
+    /// <summary>First acquisition date kept from <see cref="Scenes"/>, <c>yyyy-MM-dd</c>; null: no limit.</summary>
+    public string? From { get; init; }
+
+    /// <summary>Last acquisition date kept from <see cref="Scenes"/>, <c>yyyy-MM-dd</c> (inclusive); null: no limit.</summary>
+    public string? To { get; init; }
 
     /// <summary>One quality band per image in the same order, or none.</summary>
     public IReadOnlyList<string> QualityBands { get; init; } = [];
@@ -60,14 +69,56 @@ public sealed record CompositeSettings
 
     /// <summary>The observations: each image with its quality band.</summary>
     /// <exception cref="ArgumentException">The quality bands do not pair with the images.</exception>
+    /// <exception cref="DataFileException">The scene folder holds no usable scene in the period, or a scene is incomplete.</exception>
     public IReadOnlyList<CompositeImage> CompositeImages()
     {
+        if (Scenes is not null)
+        {
+            return [.. SceneObservations().Select(s => s.Image)];
+        }
+
+        if (From is not null || To is not null)
+        {
+            throw new ArgumentException("--from and --to select scenes of --scenes; per-date --images are all used");
+        }
+
+        if (Images.Count == 0)
+        {
+            throw new ArgumentException("give the observations: --images A.tif B.tif ... or --scenes DIR");
+        }
+
         if (QualityBands.Count != 0 && QualityBands.Count != Images.Count)
         {
             throw new ArgumentException($"--qa lists {QualityBands.Count} files for {Images.Count} images");
         }
 
         return [.. Images.Select((path, i) => new CompositeImage(path, QualityBands.Count == 0 ? null : QualityBands[i]))];
+    }
+
+    /// <summary>The scenes of <see cref="Scenes"/> acquired from <see cref="From"/> to <see cref="To"/>, by date.</summary>
+    /// <exception cref="ArgumentException">No scene folder is given, it is given with images, or a date is badly spelled.</exception>
+    /// <exception cref="DataFileException">The folder holds no scene in the period, or a scene is incomplete.</exception>
+    public IReadOnlyList<SceneObservation> SceneObservations()
+    {
+        if (Scenes is null)
+        {
+            throw new ArgumentException("no --scenes folder given");
+        }
+
+        if (Images.Count > 0 || QualityBands.Count > 0)
+        {
+            throw new ArgumentException("give either --images (with --qa) or --scenes, not both");
+        }
+
+        DateOnly? from = ParseDate(From, "--from"), to = ParseDate(To, "--to");
+        if (from > to)
+        {
+            throw new ArgumentException($"--from {From} is after --to {To}");
+        }
+
+        IReadOnlyList<SceneObservation> scenes = SceneInventory.Scan(Scenes, from, to);
+        return scenes.Count > 0 ? scenes
+            : throw new DataFileException(Scenes, $"holds no Landsat scene acquired from {From ?? "the start"} to {To ?? "the end"}");
     }
 
     /// <summary>How values become reflectance and what is masked.</summary>
@@ -184,7 +235,7 @@ public sealed record CompositeSettings
     public IReadOnlyDictionary<string, string> Provenance()
     {
         ImageReadOptions read = ReadOptions();
-        return new Dictionary<string, string>
+        var entries = new Dictionary<string, string>
         {
             ["scale"] = read.Scale.ToString("R", CultureInfo.InvariantCulture),
             ["offset"] = read.Offset.ToString("R", CultureInfo.InvariantCulture),
@@ -194,7 +245,26 @@ public sealed record CompositeSettings
             ["mask"] = read.Masked.ToString(),
             ["resampling"] = ResamplingMethod,
         };
+        if (Scenes is not null)
+        {
+            // Scenes carry their own conversion and quality encoding; the run's scale, offset, nodata, bands and
+            // qa_format above do not apply to them.
+            entries["scenes"] = Path.GetFullPath(Scenes);
+            entries["from"] = From ?? "";
+            entries["to"] = To ?? "";
+            foreach (SceneObservation scene in SceneObservations().Where(s => s.Assumption is not null).Take(1))
+            {
+                entries["assumed"] = scene.Assumption!;
+            }
+        }
+
+        return entries;
     }
+
+    private static DateOnly? ParseDate(string? text, string option) =>
+        text is null ? null
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly d) ? d
+        : throw new ArgumentException($"{option} must be a date yyyy-MM-dd, not '{text}'");
 
     private static int[] ParseInts(string text, string option)
     {

@@ -64,6 +64,12 @@ public sealed record CompositeSettings
     /// <summary>Geomedian iteration cap.</summary>
     public int MaxIterations { get; init; } = GeomedianOptions.DefaultMaxIterations;
 
+    /// <summary>Radius in source pixels of the opening of the cloud and shadow mask (<see cref="ImageReadOptions.CloudOpening"/>); 0: none.</summary>
+    public int CloudOpening { get; init; }
+
+    /// <summary>Radius in source pixels of the dilation of the cloud and shadow mask (<see cref="ImageReadOptions.CloudDilation"/>); 0: none.</summary>
+    public int CloudDilation { get; init; }
+
     /// <summary>Side of the square blocks of the target grid composited at once (<see cref="CompositeOptions.TileSize"/>).</summary>
     public int TileSize { get; init; } = 256;
 
@@ -143,6 +149,8 @@ public sealed record CompositeSettings
             "bilinear" => Resampling.Bilinear,
             var other => throw new ArgumentException($"--resampling must be nearest or bilinear, not '{other}'"),
         },
+        CloudOpening = CloudOpening is >= 0 and <= 100 ? CloudOpening : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--cloud-opening must be 0 to 100 pixels, not {CloudOpening}")),
+        CloudDilation = CloudDilation is >= 0 and <= 100 ? CloudDilation : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--cloud-dilation must be 0 to 100 pixels, not {CloudDilation}")),
     };
 
     /// <summary>The target grid, from <see cref="Like"/> or from <see cref="Crs"/> and <see cref="Bounds"/>.</summary>
@@ -245,6 +253,12 @@ public sealed record CompositeSettings
             ["mask"] = read.Masked.ToString(),
             ["resampling"] = ResamplingMethod,
         };
+        if (CloudOpening > 0 || CloudDilation > 0)
+        {
+            entries["cloud_opening"] = CloudOpening.ToString(CultureInfo.InvariantCulture);
+            entries["cloud_dilation"] = CloudDilation.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (Scenes is not null)
         {
             // Scenes carry their own conversion and quality encoding; the run's scale, offset, nodata, bands and

@@ -78,6 +78,16 @@ public sealed record ImageReadOptions
 
     /// <summary>Sampling onto the target grid.</summary>
     public Resampling Resampling { get; init; } = Resampling.Nearest;
+
+    /// <summary>
+    /// Radius in source pixels of a morphological opening (erosion then dilation by a disk) of the cloud mask (the
+    /// pixels flagged cloud or cloud shadow, of those <see cref="Masked"/> names) before it is applied; 0: none. Removes
+    /// specks of false cloud (bright roofs) as Digital Earth Australia's mask clean-up does.
+    /// </summary>
+    public int CloudOpening { get; init; }
+
+    /// <summary>Radius in source pixels of a dilation by a disk of the (opened) cloud mask; 0: none. Catches the haze at cloud edges.</summary>
+    public int CloudDilation { get; init; }
 }
 
 /// <summary>
@@ -91,6 +101,9 @@ public sealed class ObservationReader : IDisposable
     // gdalwarp's approximate transformer does the same; at 30 m the interpolation error is far below 1e-3 pixel.
     private const int LatticeStep = 16;
     private const double MaxLatticeError = 1e-3;
+
+    // The flags the cloud opening and dilation act on (DEA cleans its cloud and shadow mask together).
+    private const MaskedConditions CloudConditions = MaskedConditions.Cloud | MaskedConditions.CloudShadow;
 
     private readonly Source[] _sources;
     private readonly ImageReadOptions _options;
@@ -444,10 +457,12 @@ public sealed class ObservationReader : IDisposable
 
             bool[] clear = new bool[m];
             float[]? quality = null, saturation = null;
+            bool[]? cloud = null;
             if (_quality is not null)
             {
                 quality = new float[m];
                 _quality.ReadAsFloat(src, [0], quality);
+                cloud = CleanedCloud(src, options);
             }
 
             if (_saturation is not null && (options.Masked & MaskedConditions.Saturation) != 0)
@@ -457,10 +472,11 @@ public sealed class ObservationReader : IDisposable
             }
 
             QualityFormat format = Image.QualityFormat ?? options.QualityFormat;
+            MaskedConditions masked = cloud is null ? options.Masked : options.Masked & ~CloudConditions;
             IReadOnlyList<double>? scales = Image.Scales, offsets = Image.Offsets;
             for (int k = 0; k < m; k++)
             {
-                bool ok = (quality is null || QualityMask.IsClear(format, quality[k], options.Masked))
+                bool ok = (quality is null || QualityMask.IsClear(format, quality[k], masked)) && (cloud is null || !cloud[k])
                     && (saturation is null || ((uint)saturation[k] & (uint)Image.SaturationBits) == 0);
                 for (int b = 0; b < bands && ok; b++)
                 {
@@ -551,6 +567,52 @@ public sealed class ObservationReader : IDisposable
                     }
                 }
             }
+        }
+
+        /// <summary>The cloud and shadow flags opened and dilated (null when neither is asked for), over <paramref name="src"/>.</summary>
+        /// <remarks>
+        /// Computed over the window grown by the reach of the operations (clipped to the image; outside it counts as
+        /// clear, as scipy.ndimage's border_value=0), so a pixel's result does not depend on the window it is read in.
+        /// </remarks>
+        private bool[]? CleanedCloud(PixelWindow src, ImageReadOptions options)
+        {
+            MaskedConditions flags = options.Masked & CloudConditions;
+            if ((options.CloudOpening <= 0 && options.CloudDilation <= 0) || flags == MaskedConditions.None)
+            {
+                return null;
+            }
+
+            int reach = (2 * Math.Max(0, options.CloudOpening)) + Math.Max(0, options.CloudDilation);
+            RasterInfo info = _quality!.Info;
+            int x0 = Math.Max(0, src.X - reach), y0 = Math.Max(0, src.Y - reach);
+            int x1 = Math.Min(info.Width, src.X + src.Width + reach), y1 = Math.Min(info.Height, src.Y + src.Height + reach);
+            var grown = new PixelWindow(x0, y0, x1 - x0, y1 - y0);
+            var quality = new float[grown.PixelCount];
+            _quality.ReadAsFloat(grown, [0], quality);
+            QualityFormat format = Image.QualityFormat ?? options.QualityFormat;
+            var mask = new bool[quality.Length];
+            for (int k = 0; k < quality.Length; k++)
+            {
+                mask[k] = float.IsFinite(quality[k]) && quality[k] >= 0 && !QualityMask.IsClear(format, quality[k], flags);
+            }
+
+            if (options.CloudOpening > 0)
+            {
+                mask = Morphology.Dilate(Morphology.Erode(mask, grown.Width, grown.Height, options.CloudOpening), grown.Width, grown.Height, options.CloudOpening);
+            }
+
+            if (options.CloudDilation > 0)
+            {
+                mask = Morphology.Dilate(mask, grown.Width, grown.Height, options.CloudDilation);
+            }
+
+            var result = new bool[src.PixelCount];
+            for (int r = 0; r < src.Height; r++)
+            {
+                Array.Copy(mask, ((src.Y - y0 + r) * grown.Width) + (src.X - x0), result, r * src.Width, src.Width);
+            }
+
+            return result;
         }
 
         public void Dispose()

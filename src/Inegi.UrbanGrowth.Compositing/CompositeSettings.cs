@@ -22,6 +22,9 @@ public sealed record CompositeSettings
     /// <summary>Last acquisition date kept from <see cref="Scenes"/>, <c>yyyy-MM-dd</c> (inclusive); null: no limit.</summary>
     public string? To { get; init; }
 
+    /// <summary>The period of the scenes kept, as <see cref="CompositePeriod.Parse"/> reads it (instead of <see cref="From"/> and <see cref="To"/>).</summary>
+    public string? Period { get; init; }
+
     /// <summary>One quality band per image in the same order, or none.</summary>
     public IReadOnlyList<string> QualityBands { get; init; } = [];
 
@@ -83,9 +86,9 @@ public sealed record CompositeSettings
             return [.. SceneObservations().Select(s => s.Image)];
         }
 
-        if (From is not null || To is not null)
+        if (From is not null || To is not null || Period is not null)
         {
-            throw new ArgumentException("--from and --to select scenes of --scenes; per-date --images are all used");
+            throw new ArgumentException("--from, --to and --period select scenes of --scenes; per-date --images are all used");
         }
 
         if (Images.Count == 0)
@@ -117,6 +120,17 @@ public sealed record CompositeSettings
         }
 
         DateOnly? from = ParseDate(From, "--from"), to = ParseDate(To, "--to");
+        if (Period is not null)
+        {
+            if (From is not null || To is not null)
+            {
+                throw new ArgumentException("give either --period or --from/--to, not both");
+            }
+
+            CompositePeriod period = CompositePeriod.Parse(Period);
+            (from, to) = (period.From, period.To);
+        }
+
         if (from > to)
         {
             throw new ArgumentException($"--from {From} is after --to {To}");
@@ -124,7 +138,7 @@ public sealed record CompositeSettings
 
         IReadOnlyList<SceneObservation> scenes = SceneInventory.Scan(Scenes, from, to);
         return scenes.Count > 0 ? scenes
-            : throw new DataFileException(Scenes, $"holds no Landsat scene acquired from {From ?? "the start"} to {To ?? "the end"}");
+            : throw new DataFileException(Scenes, $"holds no Landsat scene acquired from {from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"} to {to?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the end"}");
     }
 
     /// <summary>How values become reflectance and what is masked.</summary>
@@ -266,6 +280,14 @@ public sealed record CompositeSettings
             entries["scenes"] = Path.GetFullPath(Scenes);
             entries["from"] = From ?? "";
             entries["to"] = To ?? "";
+            if (Period is not null)
+            {
+                CompositePeriod period = CompositePeriod.Parse(Period);
+                entries["period"] = Period;
+                entries["from"] = period.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                entries["to"] = period.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            }
+
             foreach (SceneObservation scene in SceneObservations().Where(s => s.Assumption is not null).Take(1))
             {
                 entries["assumed"] = scene.Assumption!;

@@ -36,6 +36,11 @@ public sealed class CompositeScenesTests(NycStack s) : IClassFixture<NycStack>
         string summer = s.NewFolder("summer");
         run = Urban.Ok(Urban.Run(["composite", "--scenes", nyc, "--from", "2018-04-05", "--to", "2018-09-03", .. Grid, "--out", Path.Combine(summer, "mosaic.tif")]));
         Assert.Contains("10 observations", run.Stdout, StringComparison.Ordinal);
+        run = Urban.Ok(Urban.Run(["composite", "--scenes", nyc, "--period", "2018-Q2", "--cloud-opening", "1", "--cloud-dilation", "1", .. Grid, "--out", Path.Combine(summer, "q2.tif")]));
+        Assert.Contains("6 observations", run.Stdout, StringComparison.Ordinal);
+        string q2 = File.ReadAllText(Path.Combine(summer, "q2.provenance.json"));
+        Assert.Contains("\"period\": \"2018-Q2\"", q2, StringComparison.Ordinal);
+        Assert.Contains("\"cloud_dilation\": \"1\"", q2, StringComparison.Ordinal);
 
         // The same as a plan of 2 x 2 tiles.
         string folder = s.NewFolder("plan-scenes");
@@ -54,11 +59,14 @@ public sealed class CompositeScenesTests(NycStack s) : IClassFixture<NycStack>
         {
             (["composite", "--scenes", nyc, "--from", "2018-13-01"], 2, "--from must be a date yyyy-MM-dd"),
             (["composite", "--scenes", nyc, "--images", s.Images[0]], 2, "not both"),
-            (["composite", "--from", "2018-01-01"], 2, "--from and --to select scenes of --scenes"),
+            (["composite", "--from", "2018-01-01"], 2, "select scenes of --scenes"),
             (["composite"], 2, "--images A.tif B.tif ... or --scenes DIR"),
             (["composite", "--scenes", nyc, "--from", "2019-01-01"], 1, "holds no Landsat scene"),
             (["composite", "--scenes", s.Dir.File("missing")], 1, "is not a folder"),
             (["plan", "composite", "--scenes", "relative/nyc"], 2, "--scenes must be an absolute path in a plan"),
+            (["composite", "--scenes", nyc, "--period", "2018-H3"], 2, "--period: a year has halves H1 and H2"),
+            (["composite", "--scenes", nyc, "--period", "2018", "--to", "2018-05-01"], 2, "either --period or --from/--to"),
+            (["composite", "--scenes", nyc, "--cloud-opening", "-1"], 2, "--cloud-opening must be 0 to 100"),
         })
         {
             string folder = s.NewFolder("bad");

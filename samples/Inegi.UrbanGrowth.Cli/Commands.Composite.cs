@@ -10,8 +10,7 @@ internal static class CompositeCommand
     {
         var images = new Option<string[]>("--images")
         {
-            Description = "Per-date multi-band GeoTIFFs (reflectance DN; --bands picks blue, green, red, nir, swir1, swir2).",
-            Required = true,
+            Description = "Per-date multi-band GeoTIFFs (reflectance DN; --bands picks blue, green, red, nir, swir1, swir2); or --scenes.",
             AllowMultipleArgumentsPerToken = true,
             Arity = ArgumentArity.OneOrMore,
         };
@@ -38,11 +37,12 @@ internal static class CompositeCommand
         {
             images, qa, qaFormat, mask, noData, scale, offset, bands, like, crs, bounds, resolution, resampling, output, mads, count, eps, maxIterations, threads, tile,
         };
+        CompositeSceneOptions scenes = CompositeSceneOptions.AddTo(cmd);
         cmd.SetAction(p =>
         {
             var settings = new CompositeSettings
             {
-                Images = p.GetValue(images)!,
+                Images = p.GetValue(images) ?? [],
                 QualityBands = p.GetValue(qa) ?? [],
                 QaFormat = p.GetValue(qaFormat)!,
                 Mask = p.GetValue(mask)!,
@@ -59,6 +59,7 @@ internal static class CompositeCommand
                 MaxIterations = p.GetValue(maxIterations),
                 TileSize = p.GetValue(tile),
             };
+            settings = scenes.Apply(settings, p);
             CompositeOptions options = settings.ToCompositeOptions(p.GetValue(threads));
             using ObservationReader reader = settings.OpenReader();
             CompositeSummary summary = new GeomedianCompositor(reader, options).Write(p.GetValue(output)!, p.GetValue(mads), p.GetValue(count), settings.Provenance());

@@ -33,7 +33,13 @@ public sealed class CompositeStep : ITiledStep
     /// <inheritdoc/>
     public IReadOnlyList<StepOption> Options { get; } =
     [
-        new("images", "Per-date multi-band GeoTIFFs (reflectance DN; --bands picks blue, green, red, nir, swir1, swir2).", StepOptionKind.InputFiles, Required: true),
+        new("images", "Per-date multi-band GeoTIFFs (reflectance DN; --bands picks blue, green, red, nir, swir1, swir2); or --scenes.", StepOptionKind.InputFiles),
+        new("scenes", "A folder of Landsat scenes (absolute path), scanned as 'urban composite --scenes' does; instead of --images."),
+        new("from", "First acquisition date kept from --scenes, yyyy-MM-dd."),
+        new("to", "Last acquisition date kept from --scenes, yyyy-MM-dd (inclusive)."),
+        new("period", "The scenes of a period (instead of --from/--to): YYYY, YYYY-H1|H2, YYYY-Q1..Q4 or yyyy-MM-dd..yyyy-MM-dd."),
+        new("cloud-opening", "Radius in source pixels of the opening of the cloud and shadow mask (default 0: none)."),
+        new("cloud-dilation", "Radius in source pixels of the dilation of the cloud and shadow mask (default 0: none)."),
         new("qa", "One quality band per image, in the same order, on its image's grid.", StepOptionKind.InputFiles),
         new("qa-format", "Quality encoding: c2 (Collection 2 QA_PIXEL, default), c1 (Collection 1 BQA) or fmask."),
         new("mask", "What the quality band removes: 'default' (all) or a comma list of fill,cloud,dilated-cloud,cirrus,shadow,snow,saturation."),
@@ -116,9 +122,22 @@ public sealed class CompositeStep : ITiledStep
     private static CompositeSettings Settings(StepOptions o)
     {
         var defaults = new CompositeSettings { Images = [] };
+        string? scenes = o.Get("scenes");
+        if (scenes is not null && !Path.IsPathRooted(scenes))
+        {
+            // A plan runs on other nodes from other folders: a relative scene folder would name another place there.
+            throw new ArgumentException($"--scenes must be an absolute path in a plan, not '{scenes}'");
+        }
+
         return new CompositeSettings
         {
             Images = o.GetAll("images"),
+            Scenes = scenes,
+            From = o.Get("from"),
+            To = o.Get("to"),
+            Period = o.Get("period"),
+            CloudOpening = Integer(o, "cloud-opening") ?? 0,
+            CloudDilation = Integer(o, "cloud-dilation") ?? 0,
             QualityBands = o.GetAll("qa"),
             QaFormat = o.Get("qa-format") ?? defaults.QaFormat,
             Mask = o.Get("mask") ?? defaults.Mask,

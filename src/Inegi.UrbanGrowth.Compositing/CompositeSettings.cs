@@ -10,8 +10,20 @@ namespace Inegi.UrbanGrowth.Compositing;
 /// <remarks>The defaults are those of <c>urban composite</c> (docs/cli.md).</remarks>
 public sealed record CompositeSettings
 {
-    /// <summary>Per-date multi-band GeoTIFFs, one per observation.</summary>
-    public required IReadOnlyList<string> Images { get; init; }
+    /// <summary>Per-date multi-band GeoTIFFs, one per observation (or <see cref="Scenes"/>).</summary>
+    public IReadOnlyList<string> Images { get; init; } = [];
+
+    /// <summary>A folder of Landsat scenes, scanned by <see cref="SceneInventory"/> (instead of <see cref="Images"/>).</summary>
+    public string? Scenes { get; init; }
+
+    /// <summary>First acquisition date kept from <see cref="Scenes"/>, <c>yyyy-MM-dd</c>; null: no limit.</summary>
+    public string? From { get; init; }
+
+    /// <summary>Last acquisition date kept from <see cref="Scenes"/>, <c>yyyy-MM-dd</c> (inclusive); null: no limit.</summary>
+    public string? To { get; init; }
+
+    /// <summary>The period of the scenes kept, as <see cref="CompositePeriod.Parse"/> reads it (instead of <see cref="From"/> and <see cref="To"/>).</summary>
+    public string? Period { get; init; }
 
     /// <summary>One quality band per image in the same order, or none.</summary>
     public IReadOnlyList<string> QualityBands { get; init; } = [];
@@ -55,19 +67,78 @@ public sealed record CompositeSettings
     /// <summary>Geomedian iteration cap.</summary>
     public int MaxIterations { get; init; } = GeomedianOptions.DefaultMaxIterations;
 
+    /// <summary>Radius in source pixels of the opening of the cloud and shadow mask (<see cref="ImageReadOptions.CloudOpening"/>); 0: none.</summary>
+    public int CloudOpening { get; init; }
+
+    /// <summary>Radius in source pixels of the dilation of the cloud and shadow mask (<see cref="ImageReadOptions.CloudDilation"/>); 0: none.</summary>
+    public int CloudDilation { get; init; }
+
     /// <summary>Side of the square blocks of the target grid composited at once (<see cref="CompositeOptions.TileSize"/>).</summary>
     public int TileSize { get; init; } = 256;
 
     /// <summary>The observations: each image with its quality band.</summary>
     /// <exception cref="ArgumentException">The quality bands do not pair with the images.</exception>
+    /// <exception cref="DataFileException">The scene folder holds no usable scene in the period, or a scene is incomplete.</exception>
     public IReadOnlyList<CompositeImage> CompositeImages()
     {
+        if (Scenes is not null)
+        {
+            return [.. SceneObservations().Select(s => s.Image)];
+        }
+
+        if (From is not null || To is not null || Period is not null)
+        {
+            throw new ArgumentException("--from, --to and --period select scenes of --scenes; per-date --images are all used");
+        }
+
+        if (Images.Count == 0)
+        {
+            throw new ArgumentException("give the observations: --images A.tif B.tif ... or --scenes DIR");
+        }
+
         if (QualityBands.Count != 0 && QualityBands.Count != Images.Count)
         {
             throw new ArgumentException($"--qa lists {QualityBands.Count} files for {Images.Count} images");
         }
 
         return [.. Images.Select((path, i) => new CompositeImage(path, QualityBands.Count == 0 ? null : QualityBands[i]))];
+    }
+
+    /// <summary>The scenes of <see cref="Scenes"/> acquired from <see cref="From"/> to <see cref="To"/>, by date.</summary>
+    /// <exception cref="ArgumentException">No scene folder is given, it is given with images, or a date is badly spelled.</exception>
+    /// <exception cref="DataFileException">The folder holds no scene in the period, or a scene is incomplete.</exception>
+    public IReadOnlyList<SceneObservation> SceneObservations()
+    {
+        if (Scenes is null)
+        {
+            throw new ArgumentException("no --scenes folder given");
+        }
+
+        if (Images.Count > 0 || QualityBands.Count > 0)
+        {
+            throw new ArgumentException("give either --images (with --qa) or --scenes, not both");
+        }
+
+        DateOnly? from = ParseDate(From, "--from"), to = ParseDate(To, "--to");
+        if (Period is not null)
+        {
+            if (From is not null || To is not null)
+            {
+                throw new ArgumentException("give either --period or --from/--to, not both");
+            }
+
+            CompositePeriod period = CompositePeriod.Parse(Period);
+            (from, to) = (period.From, period.To);
+        }
+
+        if (from > to)
+        {
+            throw new ArgumentException($"--from {From} is after --to {To}");
+        }
+
+        IReadOnlyList<SceneObservation> scenes = SceneInventory.Scan(Scenes, from, to);
+        return scenes.Count > 0 ? scenes
+            : throw new DataFileException(Scenes, $"holds no Landsat scene acquired from {from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"} to {to?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the end"}");
     }
 
     /// <summary>How values become reflectance and what is masked.</summary>
@@ -92,6 +163,8 @@ public sealed record CompositeSettings
             "bilinear" => Resampling.Bilinear,
             var other => throw new ArgumentException($"--resampling must be nearest or bilinear, not '{other}'"),
         },
+        CloudOpening = CloudOpening is >= 0 and <= 100 ? CloudOpening : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--cloud-opening must be 0 to 100 pixels, not {CloudOpening}")),
+        CloudDilation = CloudDilation is >= 0 and <= 100 ? CloudDilation : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--cloud-dilation must be 0 to 100 pixels, not {CloudDilation}")),
     };
 
     /// <summary>The target grid, from <see cref="Like"/> or from <see cref="Crs"/> and <see cref="Bounds"/>.</summary>
@@ -184,7 +257,7 @@ public sealed record CompositeSettings
     public IReadOnlyDictionary<string, string> Provenance()
     {
         ImageReadOptions read = ReadOptions();
-        return new Dictionary<string, string>
+        var entries = new Dictionary<string, string>
         {
             ["scale"] = read.Scale.ToString("R", CultureInfo.InvariantCulture),
             ["offset"] = read.Offset.ToString("R", CultureInfo.InvariantCulture),
@@ -194,7 +267,40 @@ public sealed record CompositeSettings
             ["mask"] = read.Masked.ToString(),
             ["resampling"] = ResamplingMethod,
         };
+        if (CloudOpening > 0 || CloudDilation > 0)
+        {
+            entries["cloud_opening"] = CloudOpening.ToString(CultureInfo.InvariantCulture);
+            entries["cloud_dilation"] = CloudDilation.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (Scenes is not null)
+        {
+            // Scenes carry their own conversion and quality encoding; the run's scale, offset, nodata, bands and
+            // qa_format above do not apply to them.
+            entries["scenes"] = Path.GetFullPath(Scenes);
+            entries["from"] = From ?? "";
+            entries["to"] = To ?? "";
+            if (Period is not null)
+            {
+                CompositePeriod period = CompositePeriod.Parse(Period);
+                entries["period"] = Period;
+                entries["from"] = period.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                entries["to"] = period.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            }
+
+            foreach (SceneObservation scene in SceneObservations().Where(s => s.Assumption is not null).Take(1))
+            {
+                entries["assumed"] = scene.Assumption!;
+            }
+        }
+
+        return entries;
     }
+
+    private static DateOnly? ParseDate(string? text, string option) =>
+        text is null ? null
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly d) ? d
+        : throw new ArgumentException($"{option} must be a date yyyy-MM-dd, not '{text}'");
 
     private static int[] ParseInts(string text, string option)
     {

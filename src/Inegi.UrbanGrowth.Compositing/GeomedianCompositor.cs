@@ -193,9 +193,9 @@ public sealed class GeomedianCompositor
         string[] outputs = [.. new[] { mosaicPath, madsPath, countPath }.OfType<string>().Select(Path.GetFullPath)];
         foreach (CompositeImage image in _reader.Images)
         {
-            foreach (string? input in new[] { image.Path, image.QualityPath })
+            foreach (string input in image.Files)
             {
-                if (input is not null && outputs.Contains(Path.GetFullPath(input), StringComparer.Ordinal))
+                if (outputs.Contains(Path.GetFullPath(input), StringComparer.Ordinal))
                 {
                     throw new ArgumentException($"{input}: an output would overwrite an input.");
                 }
@@ -320,6 +320,11 @@ public sealed class GeomedianCompositor
             foreach (CompositeImage image in _reader.Images)
             {
                 w.WriteStartObject();
+                if (image.SceneId is not null)
+                {
+                    w.WriteString("scene", image.SceneId);
+                }
+
                 w.WriteString("image", Path.GetFullPath(image.Path));
                 if (image.QualityPath is not null)
                 {

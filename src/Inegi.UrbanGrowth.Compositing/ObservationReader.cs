@@ -19,9 +19,41 @@ public enum Resampling
 }
 
 /// <summary>One observation date: a multi-band reflectance GeoTIFF, and optionally its quality band on the same grid.</summary>
-/// <param name="Path">The image.</param>
+/// <param name="Path">The image (with <see cref="BandPaths"/>: the first band file, which gives the grid).</param>
 /// <param name="QualityPath">The quality band (single-band GeoTIFF on the image's grid), or null.</param>
-public sealed record CompositeImage(string Path, string? QualityPath = null);
+/// <remarks>
+/// The init-only properties let a scene (<see cref="SceneInventory"/>) carry what differs from scene to scene: its
+/// bands as separate files, its own reflectance conversion and quality encoding; null means "as the run's options".
+/// </remarks>
+public sealed record CompositeImage(string Path, string? QualityPath = null)
+{
+    /// <summary>One single-band file per band (blue, green, red, NIR, SWIR1, SWIR2), all on one grid; null: <see cref="Path"/> is multi-band.</summary>
+    public IReadOnlyList<string>? BandPaths { get; init; }
+
+    /// <summary>Per-band reflectance = value * Scales[b] + Offsets[b]; null: the run's scale.</summary>
+    public IReadOnlyList<double>? Scales { get; init; }
+
+    /// <summary>Per-band reflectance offsets (with <see cref="Scales"/>).</summary>
+    public IReadOnlyList<double>? Offsets { get; init; }
+
+    /// <summary>This image's nodata value; null: the run's (or the file's).</summary>
+    public double? NoData { get; init; }
+
+    /// <summary>This image's quality encoding; null: the run's.</summary>
+    public QualityFormat? QualityFormat { get; init; }
+
+    /// <summary>A radiometric saturation band (Collection 2 <c>QA_RADSAT</c>) on the image's grid, or null.</summary>
+    public string? SaturationPath { get; init; }
+
+    /// <summary>The bits of <see cref="SaturationPath"/> that drop a pixel (those of the bands read) when saturation is masked.</summary>
+    public int SaturationBits { get; init; }
+
+    /// <summary>The scene's product id when the image comes from a scene (recorded in the provenance), else null.</summary>
+    public string? SceneId { get; init; }
+
+    /// <summary>Every file this observation reads.</summary>
+    public IEnumerable<string> Files => new[] { Path, QualityPath, SaturationPath }.Concat(BandPaths ?? []).OfType<string>().Distinct(StringComparer.Ordinal);
+}
 
 /// <summary>How the values of the images become reflectance, and what is masked.</summary>
 public sealed record ImageReadOptions
@@ -46,6 +78,16 @@ public sealed record ImageReadOptions
 
     /// <summary>Sampling onto the target grid.</summary>
     public Resampling Resampling { get; init; } = Resampling.Nearest;
+
+    /// <summary>
+    /// Radius in source pixels of a morphological opening (erosion then dilation by a disk) of the cloud mask (the
+    /// pixels flagged cloud or cloud shadow, of those <see cref="Masked"/> names) before it is applied; 0: none. Removes
+    /// specks of false cloud (bright roofs) as Digital Earth Australia's mask clean-up does.
+    /// </summary>
+    public int CloudOpening { get; init; }
+
+    /// <summary>Radius in source pixels of a dilation by a disk of the (opened) cloud mask; 0: none. Catches the haze at cloud edges.</summary>
+    public int CloudDilation { get; init; }
 }
 
 /// <summary>
@@ -59,6 +101,9 @@ public sealed class ObservationReader : IDisposable
     // gdalwarp's approximate transformer does the same; at 30 m the interpolation error is far below 1e-3 pixel.
     private const int LatticeStep = 16;
     private const double MaxLatticeError = 1e-3;
+
+    // The flags the cloud opening and dilation act on (DEA cleans its cloud and shadow mask together).
+    private const MaskedConditions CloudConditions = MaskedConditions.Cloud | MaskedConditions.CloudShadow;
 
     private readonly Source[] _sources;
     private readonly ImageReadOptions _options;
@@ -152,16 +197,20 @@ public sealed class ObservationReader : IDisposable
     {
         private readonly GeoTiffReader _image;
         private readonly GeoTiffReader? _quality;
+        private readonly GeoTiffReader? _saturation;
+        private readonly GeoTiffReader[]? _bandFiles;
         private readonly int[] _bands;
         private readonly double? _noData;
         private readonly int _epsg;
         private readonly bool _sameCrs;
 
-        private Source(CompositeImage image, GeoTiffReader reader, GeoTiffReader? quality, int[] bands, double? noData, int epsg, bool sameCrs)
+        private Source(CompositeImage image, GeoTiffReader reader, GeoTiffReader? quality, GeoTiffReader? saturation, GeoTiffReader[]? bandFiles, int[] bands, double? noData, int epsg, bool sameCrs)
         {
             Image = image;
             _image = reader;
             _quality = quality;
+            _saturation = saturation;
+            _bandFiles = bandFiles;
             _bands = bands;
             _noData = noData;
             _epsg = epsg;
@@ -173,16 +222,43 @@ public sealed class ObservationReader : IDisposable
         public static Source Open(CompositeImage image, TargetGrid grid, int[] bands, ImageReadOptions options)
         {
             GeoTiffReader reader = GeoTiffReader.Open(image.Path, new GeoTiffReaderOptions { MaxConcurrentDecoders = 2, BlockCacheBytes = 16L << 20 });
-            GeoTiffReader? quality = null;
+            GeoTiffReader? quality = null, saturation = null;
+            var bandFiles = new List<GeoTiffReader>();
             try
             {
                 RasterInfo info = reader.Info;
-                foreach (int b in bands)
+                if (image.BandPaths is { } paths)
                 {
-                    if (b < 0 || b >= info.BandCount)
+                    if (paths.Count != bands.Length)
                     {
-                        throw new DataFileException(image.Path, $"has {info.BandCount} band(s); --bands asks for band {b + 1}");
+                        throw new DataFileException(image.Path, $"comes with {paths.Count} band files; {bands.Length} bands are read");
                     }
+
+                    foreach (string path in paths)
+                    {
+                        GeoTiffReader band = GeoTiffReader.Open(path, new GeoTiffReaderOptions { MaxConcurrentDecoders = 2, BlockCacheBytes = 4L << 20 });
+                        bandFiles.Add(band);
+                        RasterInfo b = band.Info;
+                        if (b.Width != info.Width || b.Height != info.Height || b.Epsg != info.Epsg || !SameTransform(b.GeoTransform, info.GeoTransform))
+                        {
+                            throw new DataFileException(path, $"is not on the grid of {image.Path} (size, EPSG and geotransform must match)");
+                        }
+                    }
+                }
+                else
+                {
+                    foreach (int b in bands)
+                    {
+                        if (b < 0 || b >= info.BandCount)
+                        {
+                            throw new DataFileException(image.Path, $"has {info.BandCount} band(s); --bands asks for band {b + 1}");
+                        }
+                    }
+                }
+
+                if (image.Scales is { } scales && (scales.Count != bands.Length || image.Offsets?.Count != bands.Length))
+                {
+                    throw new ArgumentException($"{image.Path}: per-band scales and offsets must give {bands.Length} values each");
                 }
 
                 int epsg = info.Epsg ?? throw new DataFileException(image.Path, "has no EPSG code");
@@ -201,10 +277,26 @@ public sealed class ObservationReader : IDisposable
                     }
                 }
 
-                return new Source(image, reader, quality, bands, options.NoData ?? info.NoData, epsg, epsg == grid.Epsg);
+                if (image.SaturationPath is not null)
+                {
+                    saturation = GeoTiffReader.Open(image.SaturationPath, new GeoTiffReaderOptions { MaxConcurrentDecoders = 2, BlockCacheBytes = 4L << 20 });
+                    RasterInfo q = saturation.Info;
+                    if (q.Width != info.Width || q.Height != info.Height || q.Epsg != epsg || !SameTransform(q.GeoTransform, info.GeoTransform))
+                    {
+                        throw new DataFileException(image.SaturationPath, $"is not on the grid of {image.Path} (size, EPSG and geotransform must match)");
+                    }
+                }
+
+                return new Source(image, reader, quality, saturation, bandFiles.Count > 0 ? [.. bandFiles] : null, bands, image.NoData ?? options.NoData ?? info.NoData, epsg, epsg == grid.Epsg);
             }
             catch
             {
+                foreach (GeoTiffReader band in bandFiles)
+                {
+                    band.Dispose();
+                }
+
+                saturation?.Dispose();
                 quality?.Dispose();
                 reader.Dispose();
                 throw;
@@ -351,18 +443,41 @@ public sealed class ObservationReader : IDisposable
             var src = new PixelWindow(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
             int m = src.Width * src.Height, bands = _bands.Length;
             float[] values = new float[bands * m];
-            _image.ReadAsFloat(src, _bands, values);
+            if (_bandFiles is null)
+            {
+                _image.ReadAsFloat(src, _bands, values);
+            }
+            else
+            {
+                for (int b = 0; b < bands; b++)
+                {
+                    _bandFiles[b].ReadAsFloat(src, [0], values.AsSpan(b * m, m));
+                }
+            }
+
             bool[] clear = new bool[m];
-            float[]? quality = null;
+            float[]? quality = null, saturation = null;
+            bool[]? cloud = null;
             if (_quality is not null)
             {
                 quality = new float[m];
                 _quality.ReadAsFloat(src, [0], quality);
+                cloud = CleanedCloud(src, options);
             }
 
+            if (_saturation is not null && (options.Masked & MaskedConditions.Saturation) != 0)
+            {
+                saturation = new float[m];
+                _saturation.ReadAsFloat(src, [0], saturation);
+            }
+
+            QualityFormat format = Image.QualityFormat ?? options.QualityFormat;
+            MaskedConditions masked = cloud is null ? options.Masked : options.Masked & ~CloudConditions;
+            IReadOnlyList<double>? scales = Image.Scales, offsets = Image.Offsets;
             for (int k = 0; k < m; k++)
             {
-                bool ok = quality is null || QualityMask.IsClear(options.QualityFormat, quality[k], options.Masked);
+                bool ok = (quality is null || QualityMask.IsClear(format, quality[k], masked)) && (cloud is null || !cloud[k])
+                    && (saturation is null || ((uint)saturation[k] & (uint)Image.SaturationBits) == 0);
                 for (int b = 0; b < bands && ok; b++)
                 {
                     float raw = values[(b * m) + k];
@@ -372,7 +487,7 @@ public sealed class ObservationReader : IDisposable
                         break;
                     }
 
-                    double reflectance = (raw * options.Scale) + options.Offset;
+                    double reflectance = scales is null ? (raw * options.Scale) + options.Offset : (raw * scales[b]) + offsets![b];
                     ok = reflectance > 0 && double.IsFinite(reflectance);
                     values[(b * m) + k] = (float)reflectance;
                 }
@@ -454,8 +569,60 @@ public sealed class ObservationReader : IDisposable
             }
         }
 
+        /// <summary>The cloud and shadow flags opened and dilated (null when neither is asked for), over <paramref name="src"/>.</summary>
+        /// <remarks>
+        /// Computed over the window grown by the reach of the operations (clipped to the image; outside it counts as
+        /// clear, as scipy.ndimage's border_value=0), so a pixel's result does not depend on the window it is read in.
+        /// </remarks>
+        private bool[]? CleanedCloud(PixelWindow src, ImageReadOptions options)
+        {
+            MaskedConditions flags = options.Masked & CloudConditions;
+            if ((options.CloudOpening <= 0 && options.CloudDilation <= 0) || flags == MaskedConditions.None)
+            {
+                return null;
+            }
+
+            int reach = (2 * Math.Max(0, options.CloudOpening)) + Math.Max(0, options.CloudDilation);
+            RasterInfo info = _quality!.Info;
+            int x0 = Math.Max(0, src.X - reach), y0 = Math.Max(0, src.Y - reach);
+            int x1 = Math.Min(info.Width, src.X + src.Width + reach), y1 = Math.Min(info.Height, src.Y + src.Height + reach);
+            var grown = new PixelWindow(x0, y0, x1 - x0, y1 - y0);
+            var quality = new float[grown.PixelCount];
+            _quality.ReadAsFloat(grown, [0], quality);
+            QualityFormat format = Image.QualityFormat ?? options.QualityFormat;
+            var mask = new bool[quality.Length];
+            for (int k = 0; k < quality.Length; k++)
+            {
+                mask[k] = float.IsFinite(quality[k]) && quality[k] >= 0 && !QualityMask.IsClear(format, quality[k], flags);
+            }
+
+            if (options.CloudOpening > 0)
+            {
+                mask = Morphology.Dilate(Morphology.Erode(mask, grown.Width, grown.Height, options.CloudOpening), grown.Width, grown.Height, options.CloudOpening);
+            }
+
+            if (options.CloudDilation > 0)
+            {
+                mask = Morphology.Dilate(mask, grown.Width, grown.Height, options.CloudDilation);
+            }
+
+            var result = new bool[src.PixelCount];
+            for (int r = 0; r < src.Height; r++)
+            {
+                Array.Copy(mask, ((src.Y - y0 + r) * grown.Width) + (src.X - x0), result, r * src.Width, src.Width);
+            }
+
+            return result;
+        }
+
         public void Dispose()
         {
+            foreach (GeoTiffReader band in _bandFiles ?? [])
+            {
+                band.Dispose();
+            }
+
+            _saturation?.Dispose();
             _quality?.Dispose();
             _image.Dispose();
         }

@@ -14,6 +14,12 @@ public enum QualityFormat
 
     /// <summary>Fmask / CFmask classes: 0 clear land, 1 water, 2 cloud shadow, 3 snow, 4 cloud, 255 fill.</summary>
     Fmask,
+
+    /// <summary>
+    /// Landsat 8 pre-collection <c>BQA</c> (before 2017): bit 0 fill, 10-11 snow confidence, 12-13 cirrus confidence,
+    /// 14-15 cloud confidence (a flag counts when its confidence is high); no shadow or saturation flags.
+    /// </summary>
+    LandsatPreCollection,
 }
 
 /// <summary>What a quality band may remove. <see cref="Default"/> is the documented default.</summary>
@@ -81,6 +87,11 @@ public static class QualityMask
                     || (Has(MaskedConditions.CloudShadow) && High(q, 7))
                     || (Has(MaskedConditions.Snow) && High(q, 9))
                     || (Has(MaskedConditions.Cirrus) && High(q, 11)));
+            case QualityFormat.LandsatPreCollection:
+                return !((Has(MaskedConditions.Fill) && (q & 1) != 0)
+                    || (Has(MaskedConditions.Snow) && ((q >> 10) & 3) == 3)
+                    || (Has(MaskedConditions.Cirrus) && ((q >> 12) & 3) == 3)
+                    || (Has(MaskedConditions.Cloud) && ((q >> 14) & 3) == 3));
             case QualityFormat.Fmask:
                 return q switch
                 {

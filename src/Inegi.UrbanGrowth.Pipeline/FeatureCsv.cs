@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -57,14 +58,30 @@ public static class FeatureCsv
 /// Streams rows to a features CSV (SPEC 8). The file appears under its name only after <see cref="Commit()"/>;
 /// disposing without committing removes the partial file.
 /// </summary>
+/// <remarks>
+/// Numbers are formatted straight to UTF-8 (<see cref="IUtf8SpanFormattable"/>, the same invariant "R" / integer
+/// formatting as <c>ToString</c>, so the text is byte for byte what a string-based writer gives) into one pooled
+/// buffer, which is hashed (SHA-256 for the settings sidecar) and written to the file when full: no strings, no
+/// chars, no encoder, no copy between formatting and the file.
+/// </remarks>
 public sealed class FeatureCsvWriter : IDisposable
 {
+    /// <summary>Longest text of one float in "R" format ("-1.17549435E-38" is 15 bytes), with its comma and slack.</summary>
+    private const int MaxFloatBytes = 24;
+
+    /// <summary>Longest text of the identity columns: three integers of up to 20 bytes, a label, their commas and the line end.</summary>
+    private const int MaxIdentityBytes = 96;
+
+    private const int MinimumBufferBytes = 1 << 16;
+
     private readonly string _path;
     private readonly string _temporaryPath;
-    private readonly StreamWriter _writer;
-    private readonly System.Security.Cryptography.SHA256 _hash = System.Security.Cryptography.SHA256.Create();
+    private readonly FileStream _file;
+    private readonly System.Security.Cryptography.IncrementalHash _hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
     private readonly int _featureCount;
-    private readonly char[] _buffer = new char[64];
+    private readonly int _maxRowBytes;
+    private byte[] _buffer;
+    private int _used;
     private bool _committed;
     private bool _disposed;
 
@@ -84,29 +101,28 @@ public sealed class FeatureCsvWriter : IDisposable
 
         _temporaryPath = AtomicFile.TemporaryPathFor(_path);
         _featureCount = schema.Count;
+        _maxRowBytes = checked(MaxIdentityBytes + _featureCount * MaxFloatBytes);
         AtomicFile.RemoveStaleTemporaries(_path);
-        FileStream file;
         try
         {
-            file = new FileStream(_temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            // No FileStream buffer: the pooled buffer below is the only one, written in large chunks.
+            _file = new FileStream(_temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            _hash.Dispose();
             throw AtomicFile.WriteFailure(_path, _temporaryPath, e);
         }
 
-        // The bytes pass through SHA-256 on their way to the file: the settings sidecar records the hash, so that a
-        // reader can tell whether the two files were written by the same run.
-        var hashing = new System.Security.Cryptography.CryptoStream(file, _hash, System.Security.Cryptography.CryptoStreamMode.Write);
-        _writer = new StreamWriter(hashing, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-        _writer.Write(string.Join(',', FeatureCsv.IdentityColumns));
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(MinimumBufferBytes, 2 * _maxRowBytes));
+        var header = new StringBuilder(string.Join(',', FeatureCsv.IdentityColumns));
         foreach (string name in schema.Names)
         {
-            _writer.Write(',');
-            _writer.Write(name);
+            header.Append(',').Append(name);
         }
 
-        _writer.Write('\n');
+        header.Append('\n');
+        WriteBytes(new UTF8Encoding(false).GetBytes(header.ToString()));
     }
 
     /// <summary>Number of rows written so far.</summary>
@@ -126,32 +142,89 @@ public sealed class FeatureCsvWriter : IDisposable
             throw new ArgumentException($"Expected {_featureCount} features, got {features.Length}.", nameof(features));
         }
 
-        WriteNumber(cellId);
-        _writer.Write(',');
-        WriteNumber(gridRow);
-        _writer.Write(',');
-        WriteNumber(gridColumn);
-        _writer.Write(',');
+        if (_buffer.Length - _used < _maxRowBytes)
+        {
+            FlushBuffer();
+        }
+
+        Span<byte> free = _buffer.AsSpan(_used);
+        int at = 0;
+        at += Format(cellId, free);
+        free[at++] = (byte)',';
+        at += Format(gridRow, free[at..]);
+        free[at++] = (byte)',';
+        at += Format(gridColumn, free[at..]);
+        free[at++] = (byte)',';
         if (label != UrbanClass.Undefined)
         {
-            WriteNumber(label);
+            at += Format(label, free[at..]);
         }
 
         foreach (float v in features)
         {
-            _writer.Write(',');
-            v.TryFormat(_buffer, out int written, "R", CultureInfo.InvariantCulture);
-            _writer.Write(_buffer, 0, written);
+            free[at++] = (byte)',';
+            // "R" and the invariant culture, as float.ToString("R") writes it: shortest round-trip text, "NaN",
+            // "-0", "Infinity", exponents as "1E-45".
+            if (!v.TryFormat(free[at..], out int written, "R", CultureInfo.InvariantCulture))
+            {
+                throw new InvalidOperationException("A float's text exceeded its reserved room.");
+            }
+
+            at += written;
         }
 
-        _writer.Write('\n');
+        free[at++] = (byte)'\n';
+        _used += at;
         RowCount++;
     }
 
-    private void WriteNumber(long value)
+    private static int Format(long value, Span<byte> destination)
     {
-        value.TryFormat(_buffer, out int written, default, CultureInfo.InvariantCulture);
-        _writer.Write(_buffer, 0, written);
+        if (!value.TryFormat(destination, out int written, default, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("An integer's text exceeded its reserved room.");
+        }
+
+        return written;
+    }
+
+    /// <summary>Appends bytes of any length through the buffer.</summary>
+    private void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            if (_used == _buffer.Length)
+            {
+                FlushBuffer();
+            }
+
+            int n = Math.Min(bytes.Length, _buffer.Length - _used);
+            bytes[..n].CopyTo(_buffer.AsSpan(_used));
+            _used += n;
+            bytes = bytes[n..];
+        }
+    }
+
+    /// <summary>Hashes and writes the buffered bytes.</summary>
+    private void FlushBuffer()
+    {
+        if (_used == 0)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> data = _buffer.AsSpan(0, _used);
+        _hash.AppendData(data);
+        try
+        {
+            _file.Write(data);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw AtomicFile.WriteFailure(_path, _temporaryPath, e);
+        }
+
+        _used = 0;
     }
 
     /// <summary>Flushes and renames the file into place.</summary>
@@ -166,13 +239,14 @@ public sealed class FeatureCsvWriter : IDisposable
     public void Commit(FeatureExtractionSettings? settings)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _writer.Flush();
-        _writer.Dispose();
-        _disposed = true;
+        FlushBuffer();
+        long length = _file.Length;
+        _file.Dispose();
+        byte[] hashBytes = _hash.GetHashAndReset();
+        Release();
         if (settings is not null)
         {
-            string hash = Convert.ToHexStringLower(_hash.Hash!);
-            settings.WriteSidecar(_path, new FileInfo(_temporaryPath).Length, hash);
+            settings.WriteSidecar(_path, length, Convert.ToHexStringLower(hashBytes));
         }
 
         try
@@ -186,7 +260,6 @@ public sealed class FeatureCsvWriter : IDisposable
         }
 
         _committed = true;
-        _hash.Dispose();
     }
 
     /// <inheritdoc/>
@@ -202,9 +275,17 @@ public sealed class FeatureCsvWriter : IDisposable
             return;
         }
 
-        _disposed = true;
-        _writer.Dispose();
-        _hash.Dispose();
+        _file.Dispose();
+        Release();
         AtomicFile.TryDelete(_temporaryPath);
+    }
+
+    /// <summary>Returns the buffer to the pool and disposes the hash; the writer is unusable afterwards.</summary>
+    private void Release()
+    {
+        _disposed = true;
+        _hash.Dispose();
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
     }
 }

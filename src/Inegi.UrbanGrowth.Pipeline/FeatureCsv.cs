@@ -60,9 +60,11 @@ public static class FeatureCsv
 /// </summary>
 /// <remarks>
 /// Numbers are formatted straight to UTF-8 (<see cref="IUtf8SpanFormattable"/>, the same invariant "R" / integer
-/// formatting as <c>ToString</c>, so the text is byte for byte what a string-based writer gives) into one pooled
-/// buffer, which is hashed (SHA-256 for the settings sidecar) and written to the file when full: no strings, no
-/// chars, no encoder, no copy between formatting and the file.
+/// formatting as <c>ToString</c>, so the text is byte for byte what a string-based writer gives) into pooled
+/// buffers, which are hashed (SHA-256 for the settings sidecar) and written to the file: no strings, no chars, no
+/// encoder. Rows are held (up to 512, about 1 MB of floats) and formatted together on several cores
+/// (<see cref="MaxDegreeOfParallelism"/>), since shortest round-trip float formatting is the writer's whole cost;
+/// the chunks are written in row order, so the bytes do not depend on the thread count.
 /// </remarks>
 public sealed class FeatureCsvWriter : IDisposable
 {
@@ -74,6 +76,9 @@ public sealed class FeatureCsvWriter : IDisposable
 
     private const int MinimumBufferBytes = 1 << 16;
 
+    /// <summary>Most rows held before they are formatted (fewer for wide rows: at most about 4 MB of text at once).</summary>
+    private const int PendingRowsMax = 512;
+
     private readonly string _path;
     private readonly string _temporaryPath;
     private readonly FileStream _file;
@@ -82,6 +87,15 @@ public sealed class FeatureCsvWriter : IDisposable
     private readonly int _maxRowBytes;
     private byte[] _buffer;
     private int _used;
+
+    /// <summary>Rows accepted but not yet formatted (identities and values), formatted together on several cores.</summary>
+    private readonly int _pendingCapacity;
+    private long[] _pendingIds = [];
+    private int[] _pendingRows = [];
+    private int[] _pendingColumns = [];
+    private byte[] _pendingLabels = [];
+    private float[] _pendingValues = [];
+    private int _pending;
     private bool _committed;
     private bool _disposed;
 
@@ -115,6 +129,12 @@ public sealed class FeatureCsvWriter : IDisposable
         }
 
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(MinimumBufferBytes, 2 * _maxRowBytes));
+        _pendingCapacity = Math.Clamp((1 << 22) / Math.Max(1, _maxRowBytes), 1, PendingRowsMax);
+        _pendingIds = ArrayPool<long>.Shared.Rent(_pendingCapacity);
+        _pendingRows = ArrayPool<int>.Shared.Rent(_pendingCapacity);
+        _pendingColumns = ArrayPool<int>.Shared.Rent(_pendingCapacity);
+        _pendingLabels = ArrayPool<byte>.Shared.Rent(_pendingCapacity);
+        _pendingValues = ArrayPool<float>.Shared.Rent(_pendingCapacity * _featureCount);
         var header = new StringBuilder(string.Join(',', FeatureCsv.IdentityColumns));
         foreach (string name in schema.Names)
         {
@@ -142,25 +162,107 @@ public sealed class FeatureCsvWriter : IDisposable
             throw new ArgumentException($"Expected {_featureCount} features, got {features.Length}.", nameof(features));
         }
 
-        if (_buffer.Length - _used < _maxRowBytes)
+        _pendingIds[_pending] = cellId;
+        _pendingRows[_pending] = gridRow;
+        _pendingColumns[_pending] = gridColumn;
+        _pendingLabels[_pending] = label;
+        features.CopyTo(_pendingValues.AsSpan(_pending * _featureCount, _featureCount));
+        _pending++;
+        RowCount++;
+        if (_pending == _pendingCapacity)
         {
-            FlushBuffer();
+            FormatPending();
+        }
+    }
+
+    /// <summary>
+    /// Most threads that format rows at once (default -1: all cores). Formatting the floats is most of the writer's
+    /// time; the bytes are the same for any value.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>
+    /// Formats the pending rows in contiguous chunks, one per worker, each into its own pooled buffer, then hashes and
+    /// writes the chunks in row order: the file is the same bytes whatever the thread count.
+    /// </summary>
+    private void FormatPending()
+    {
+        int rows = _pending;
+        if (rows == 0)
+        {
+            return;
         }
 
-        Span<byte> free = _buffer.AsSpan(_used);
+        _pending = 0;
+        int workers = MaxDegreeOfParallelism > 0 ? MaxDegreeOfParallelism : Environment.ProcessorCount;
+        int chunks = Math.Clamp(rows / 16, 1, Math.Max(1, workers));
+        if (chunks == 1)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                if (_buffer.Length - _used < _maxRowBytes)
+                {
+                    FlushBuffer();
+                }
+
+                _used += FormatRow(r, _buffer.AsSpan(_used));
+            }
+
+            return;
+        }
+
+        var texts = new byte[chunks][];
+        var lengths = new int[chunks];
+        try
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers }, c =>
+            {
+                int first = (int)((long)rows * c / chunks), last = (int)((long)rows * (c + 1) / chunks);
+                byte[] text = ArrayPool<byte>.Shared.Rent((last - first) * _maxRowBytes);
+                texts[c] = text;
+                int at = 0;
+                for (int r = first; r < last; r++)
+                {
+                    at += FormatRow(r, text.AsSpan(at));
+                }
+
+                lengths[c] = at;
+            });
+
+            for (int c = 0; c < chunks; c++)
+            {
+                FlushBuffer();
+                WriteThrough(texts[c].AsSpan(0, lengths[c]));
+            }
+        }
+        finally
+        {
+            foreach (byte[]? text in texts)
+            {
+                if (text is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(text);
+                }
+            }
+        }
+    }
+
+    /// <summary>Formats pending row <paramref name="r"/> as one CSV line; returns its length in bytes.</summary>
+    private int FormatRow(int r, Span<byte> free)
+    {
         int at = 0;
-        at += Format(cellId, free);
+        at += Format(_pendingIds[r], free);
         free[at++] = (byte)',';
-        at += Format(gridRow, free[at..]);
+        at += Format(_pendingRows[r], free[at..]);
         free[at++] = (byte)',';
-        at += Format(gridColumn, free[at..]);
+        at += Format(_pendingColumns[r], free[at..]);
         free[at++] = (byte)',';
-        if (label != UrbanClass.Undefined)
+        if (_pendingLabels[r] != UrbanClass.Undefined)
         {
-            at += Format(label, free[at..]);
+            at += Format(_pendingLabels[r], free[at..]);
         }
 
-        foreach (float v in features)
+        foreach (float v in _pendingValues.AsSpan(r * _featureCount, _featureCount))
         {
             free[at++] = (byte)',';
             // "R" and the invariant culture, as float.ToString("R") writes it: shortest round-trip text, "NaN",
@@ -174,8 +276,7 @@ public sealed class FeatureCsvWriter : IDisposable
         }
 
         free[at++] = (byte)'\n';
-        _used += at;
-        RowCount++;
+        return at;
     }
 
     private static int Format(long value, Span<byte> destination)
@@ -205,15 +306,9 @@ public sealed class FeatureCsvWriter : IDisposable
         }
     }
 
-    /// <summary>Hashes and writes the buffered bytes.</summary>
-    private void FlushBuffer()
+    /// <summary>Hashes and writes bytes that bypass the buffer (the buffer must be empty).</summary>
+    private void WriteThrough(ReadOnlySpan<byte> data)
     {
-        if (_used == 0)
-        {
-            return;
-        }
-
-        ReadOnlySpan<byte> data = _buffer.AsSpan(0, _used);
         _hash.AppendData(data);
         try
         {
@@ -223,7 +318,17 @@ public sealed class FeatureCsvWriter : IDisposable
         {
             throw AtomicFile.WriteFailure(_path, _temporaryPath, e);
         }
+    }
 
+    /// <summary>Hashes and writes the buffered bytes.</summary>
+    private void FlushBuffer()
+    {
+        if (_used == 0)
+        {
+            return;
+        }
+
+        WriteThrough(_buffer.AsSpan(0, _used));
         _used = 0;
     }
 
@@ -239,6 +344,7 @@ public sealed class FeatureCsvWriter : IDisposable
     public void Commit(FeatureExtractionSettings? settings)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        FormatPending();
         FlushBuffer();
         long length = _file.Length;
         _file.Dispose();
@@ -286,6 +392,16 @@ public sealed class FeatureCsvWriter : IDisposable
         _disposed = true;
         _hash.Dispose();
         ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<long>.Shared.Return(_pendingIds);
+        ArrayPool<int>.Shared.Return(_pendingRows);
+        ArrayPool<int>.Shared.Return(_pendingColumns);
+        ArrayPool<byte>.Shared.Return(_pendingLabels);
+        ArrayPool<float>.Shared.Return(_pendingValues);
         _buffer = [];
+        _pendingIds = [];
+        _pendingRows = [];
+        _pendingColumns = [];
+        _pendingLabels = [];
+        _pendingValues = [];
     }
 }

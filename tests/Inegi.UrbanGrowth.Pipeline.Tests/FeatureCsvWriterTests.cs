@@ -64,6 +64,37 @@ public sealed class FeatureCsvWriterTests
         AssertSameBytes(dir, schema, rows);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void WriteRow_AnyThreadCount_SameBytes(int threads)
+    {
+        using var dir = new TempDirectory();
+        FeatureSchema schema = FeatureExtractionSettings.Default.CreateSchema();
+        var random = new Random(8);
+        var rows = new List<(long, int, int, byte, float[])>();
+        // More rows than are held before formatting (512), and a partial last group.
+        for (int r = 0; r < 1100; r++)
+        {
+            rows.Add((r, r / 33, r % 33, (byte)(r % 2), [.. Enumerable.Range(0, schema.Count).Select(_ => (float)(random.NextDouble() * 2 - 0.5))]));
+        }
+
+        string path = dir.File("t.csv");
+        using (var writer = new FeatureCsvWriter(path, schema) { MaxDegreeOfParallelism = threads })
+        {
+            foreach ((long id, int row, int col, byte label, float[] values) in rows)
+            {
+                writer.WriteRow(id, row, col, label, values);
+            }
+
+            writer.Commit();
+        }
+
+        StringFeatureCsvReference.Write(dir.File("old.csv"), schema, rows);
+        Assert.True(File.ReadAllBytes(dir.File("old.csv")).AsSpan().SequenceEqual(File.ReadAllBytes(path)));
+    }
+
     [Fact]
     public void WriteRow_RowsLongerThanTheBuffer_SameBytesAsTheStringWriter()
     {

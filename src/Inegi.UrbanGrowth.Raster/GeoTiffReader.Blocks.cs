@@ -280,7 +280,9 @@ public sealed partial class GeoTiffReader
             return true;
         }
 
-        if (_swapBytes && _predictor != 3)
+        // Predictor 3 stores byte planes most significant first whatever the file's byte order: no swab then (libtiff
+        // does the same); without compression libtiff ignores the predictor, so the bytes are swapped as usual.
+        if (_swapBytes && (_predictor != 3 || _layout.Kind == BlockCodec.None))
         {
             SwapBytes(data, _bytesPerSample);
         }

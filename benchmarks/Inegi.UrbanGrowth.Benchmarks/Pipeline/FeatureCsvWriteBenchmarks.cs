@@ -59,10 +59,15 @@ public class FeatureCsvWriteBenchmarks
     }
 
     [Benchmark]
-    public long Utf8Writer()
+    public long Utf8Writer_OneThread() => WriteUtf8(1);
+
+    [Benchmark]
+    public long Utf8Writer_AllCores() => WriteUtf8(-1);
+
+    private long WriteUtf8(int threads)
     {
         string path = Path.Combine(_folder, "new.csv");
-        using (var writer = new FeatureCsvWriter(path, _schema))
+        using (var writer = new FeatureCsvWriter(path, _schema) { MaxDegreeOfParallelism = threads })
         {
             for (int r = 0; r < Rows; r++)
             {

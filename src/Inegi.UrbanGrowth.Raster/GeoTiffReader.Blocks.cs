@@ -172,8 +172,18 @@ public sealed partial class GeoTiffReader
                 return;
             }
 
-            int read;
-            if (!_legacy && _layout.Kind != BlockCodec.LibTiff && TryDecodeFast(blockIndex, buffer, length, out read))
+            int read = -1;
+            bool decoded;
+            try
+            {
+                decoded = !_legacy && _layout.Kind != BlockCodec.LibTiff && TryDecodeFast(blockIndex, buffer, length, out read);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or IndexOutOfRangeException or UnauthorizedAccessException)
+            {
+                throw new DataFileException(Info.Path, $"cannot decode {BlockName} {blockIndex}: {e.Message}", e);
+            }
+
+            if (decoded)
             {
                 // Decoded without LibTiff.NET.
             }
@@ -233,6 +243,12 @@ public sealed partial class GeoTiffReader
 
         long offset = offsets[blockIndex];
         int rawSize = (int)counts[blockIndex];
+        if (offset < 0 || rawSize > RandomAccess.GetLength(_file!) - offset)
+        {
+            // A block that points outside the file (truncated or corrupt): reported as such, nothing rented for it.
+            return true;
+        }
+
         Span<byte> data = buffer.AsSpan(0, length);
         if (_layout.Kind == BlockCodec.None)
         {

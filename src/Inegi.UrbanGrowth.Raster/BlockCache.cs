@@ -45,6 +45,15 @@ internal sealed class BlockCache
         return null;
     }
 
+    /// <summary>Whether the block is cached (without acquiring it or touching its recency).</summary>
+    public bool Contains(long key)
+    {
+        lock (_gate)
+        {
+            return _entries.ContainsKey(key);
+        }
+    }
+
     /// <summary>Adds a freshly decoded block and returns it acquired (or the copy another thread added first).</summary>
     public Entry AddAndAcquire(long key, byte[] data, int length)
     {

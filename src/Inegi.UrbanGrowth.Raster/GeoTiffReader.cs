@@ -24,6 +24,18 @@ public sealed record GeoTiffReaderOptions
 
     /// <summary>Nodata value that overrides the file's GDAL_NODATA tag (SPEC 1.1 "or from an option").</summary>
     public double? NoDataOverride { get; init; }
+
+    /// <summary>
+    /// When true (default), the blocks a window needs that are not cached are decoded in parallel (up to
+    /// <see cref="MaxConcurrentDecoders"/>) before the window is copied; the values are the same either way.
+    /// </summary>
+    public bool ParallelWindowDecode { get; init; } = true;
+
+    /// <summary>The reader as it was before issue 21 (LibTiff.NET decoders, Deflate through a stream): benchmarks' and tests' baseline.</summary>
+    internal bool LegacyDecoding { get; init; }
+
+    /// <summary>False forces the runtime's zlib-ng even where libdeflate is available (benchmarks, tests).</summary>
+    internal bool UseLibDeflate { get; init; } = true;
 }
 
 /// <summary>
@@ -38,7 +50,7 @@ public sealed record GeoTiffReaderOptions
 /// ModelTransformation; a PixelIsPoint raster (GTRasterTypeGeoKey = 2) is shifted by half a pixel up-left so
 /// that the transform always refers to pixel corners.
 /// </remarks>
-public sealed class GeoTiffReader : IRasterSource
+public sealed partial class GeoTiffReader : IRasterSource
 {
     private const int MaxHandles = 64;
     private readonly ConcurrentBag<Tiff> _idle = [];
@@ -50,6 +62,12 @@ public sealed class GeoTiffReader : IRasterSource
     private readonly int _samplesPerBlockPixel;
     private readonly int _bytesPerSample;
     private readonly bool _nativeDeflate;
+    private readonly bool _legacy;
+    private readonly bool _parallelWindowDecode;
+    private readonly int _maxDecoders;
+    private readonly bool _useLibDeflate;
+    private readonly BlockLayout _layout;
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle? _file;
     private readonly int _predictor;
     private readonly bool _swapBytes;
     private int _disposed;
@@ -67,13 +85,23 @@ public sealed class GeoTiffReader : IRasterSource
         _rowsPerStrip = info.BlockHeight;
         int handles = Math.Clamp(options.MaxConcurrentDecoders, 1, MaxHandles);
         _handleSlots = new SemaphoreSlim(handles, handles);
+        _maxDecoders = handles;
         long rowOfBlocks = (long)info.BlockWidth * info.BlockHeight * _bytesPerSample * info.BandCount * _blocksAcross;
         long capacity = options.BlockCacheBytes ?? Math.Clamp(2 * rowOfBlocks, 16L << 20, 1L << 30);
         _cache = new BlockCache(capacity);
         _predictor = LibTiffGlue.GetInt(first, TiffTag.PREDICTOR, 1);
         _swapBytes = first.IsBigEndian() == BitConverter.IsLittleEndian && _bytesPerSample > 1;
         _nativeDeflate = info.Compression == RasterCompression.Deflate && _predictor is 1 or 2;
-        _sparse = SparseBlocks(first, info.IsTiled);
+        _sparse = SparseBlocks(first, info.IsTiled, out long[]? offsets, out long[]? byteCounts);
+        _legacy = options.LegacyDecoding;
+        _parallelWindowDecode = options.ParallelWindowDecode && !options.LegacyDecoding && handles > 1;
+        _useLibDeflate = options.UseLibDeflate;
+        _layout = ChooseLayout(info, _predictor, offsets, byteCounts);
+        if (_layout.Kind != BlockCodec.LibTiff)
+        {
+            _file = File.OpenHandle(info.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        }
+
         _idle.Add(first);
     }
 
@@ -179,6 +207,7 @@ public sealed class GeoTiffReader : IRasterSource
 
         _cache.Clear();
         _handleSlots.Dispose();
+        _file?.Dispose();
     }
 
     /// <inheritdoc/>
@@ -225,6 +254,11 @@ public sealed class GeoTiffReader : IRasterSource
         int bw = Info.BlockWidth, bh = Info.BlockHeight;
         int firstBy = window.Y / bh, lastBy = (window.Bottom - 1) / bh;
         int firstBx = window.X / bw, lastBx = (window.Right - 1) / bw;
+        if (_parallelWindowDecode && (lastBy > firstBy || lastBx > firstBx || (Info.IsBandInterleaved && bands.Length > 1)))
+        {
+            DecodeMissingInParallel(bands, firstBx, lastBx, firstBy, lastBy);
+        }
+
         int rowBytes = bw * _samplesPerBlockPixel * _bytesPerSample;
         for (int by = firstBy; by <= lastBy; by++)
         {
@@ -285,89 +319,11 @@ public sealed class GeoTiffReader : IRasterSource
         }
     }
 
-    private BlockCache.Entry Acquire(int plane, int bx, int by)
-    {
-        long key = ((long)plane * _blocksDown + by) * _blocksAcross + bx;
-        BlockCache.Entry? cached = _cache.TryAcquire(key);
-        if (cached is not null)
-        {
-            return cached;
-        }
-
-        int rows = Info.IsTiled ? Info.BlockHeight : Math.Min(_rowsPerStrip, Info.Height - by * _rowsPerStrip);
-        int length = checked(Info.BlockWidth * rows * _samplesPerBlockPixel * _bytesPerSample);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-        bool ok = false;
-        try
-        {
-            Decode((int)key, buffer, length);
-            ok = true;
-        }
-        finally
-        {
-            if (!ok)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-
-        return _cache.AddAndAcquire(key, buffer, length);
-    }
-
-    private void Decode(int blockIndex, byte[] buffer, int length)
-    {
-        _handleSlots.Wait();
-        Tiff? tiff = null;
-        try
-        {
-            if (!_idle.TryTake(out tiff))
-            {
-                tiff = LibTiffGlue.Open(Info.Path, "r");
-            }
-
-            LibTiffGlue.ClearError();
-            int read;
-            try
-            {
-                if (_sparse is not null && blockIndex < _sparse.Length && _sparse[blockIndex])
-                {
-                    // A sparse block (offset and byte count 0, GDAL's SPARSE_OK=TRUE): GDAL reads it as nodata, or 0
-                    // without nodata, and so do we.
-                    FillSparse(buffer.AsSpan(0, length));
-                    return;
-                }
-
-                read = _nativeDeflate ? InflateBlock(tiff, blockIndex, buffer, length) : Info.IsTiled ? tiff.ReadEncodedTile(blockIndex, buffer, 0, length) : tiff.ReadEncodedStrip(blockIndex, buffer, 0, length);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                Tiff broken = tiff;
-                tiff = null;
-                broken.Dispose();
-                throw new DataFileException(Info.Path, $"cannot decode {(Info.IsTiled ? "tile" : "strip")} {blockIndex}: {e.Message}", e);
-            }
-
-            if (read < length)
-            {
-                throw new DataFileException(Info.Path, $"cannot decode {(Info.IsTiled ? "tile" : "strip")} {blockIndex} (file truncated or corrupt): " + LibTiffGlue.LastError($"{Math.Max(read, 0)} of {length} bytes decoded"));
-            }
-        }
-        finally
-        {
-            if (tiff is not null)
-            {
-                _idle.Add(tiff);
-            }
-
-            _handleSlots.Release();
-        }
-    }
-
     /// <summary>The blocks whose byte count or offset is 0: GDAL writes no data for them (SPARSE_OK=TRUE).</summary>
-    private static bool[]? SparseBlocks(Tiff tiff, bool tiled)
+    private static bool[]? SparseBlocks(Tiff tiff, bool tiled, out long[]? offsets, out long[]? counts)
     {
-        long[]? counts = tiff.GetField(tiled ? TiffTag.TILEBYTECOUNTS : TiffTag.STRIPBYTECOUNTS)?[0].TolongArray();
-        long[]? offsets = tiff.GetField(tiled ? TiffTag.TILEOFFSETS : TiffTag.STRIPOFFSETS)?[0].TolongArray();
+        counts = tiff.GetField(tiled ? TiffTag.TILEBYTECOUNTS : TiffTag.STRIPBYTECOUNTS)?[0].TolongArray();
+        offsets = tiff.GetField(tiled ? TiffTag.TILEOFFSETS : TiffTag.STRIPOFFSETS)?[0].TolongArray();
         if (counts is null || offsets is null)
         {
             return null;
@@ -406,91 +362,6 @@ public sealed class GeoTiffReader : IRasterSource
 
     private static T Saturate<T>(double value) where T : unmanaged, INumber<T> =>
         double.IsNaN(value) ? T.Zero : T.CreateSaturating(value);
-
-    /// <summary>
-    /// Deflate fast path: LibTiff.NET reads the raw block, the runtime's native zlib inflates it (several times faster
-    /// than LibTiff.NET's managed zlib), then the byte order is fixed and predictor 2 undone, as libtiff does
-    /// (swab first, then horizontal accumulation per sample with a stride of the samples per pixel).
-    /// </summary>
-    private int InflateBlock(Tiff tiff, int blockIndex, byte[] buffer, int length)
-    {
-        int rawSize = (int)(Info.IsTiled ? tiff.RawTileSize(blockIndex) : tiff.RawStripSize(blockIndex));
-        if (rawSize <= 0)
-        {
-            return -1;
-        }
-
-        byte[] raw = ArrayPool<byte>.Shared.Rent(rawSize);
-        try
-        {
-            int got = Info.IsTiled ? tiff.ReadRawTile(blockIndex, raw, 0, rawSize) : tiff.ReadRawStrip(blockIndex, raw, 0, rawSize);
-            if (got != rawSize)
-            {
-                return -1;
-            }
-
-            int total = 0;
-            using (var input = new MemoryStream(raw, 0, rawSize, writable: false))
-            using (var zlib = new System.IO.Compression.ZLibStream(input, System.IO.Compression.CompressionMode.Decompress))
-            {
-                int n;
-                while (total < length && (n = zlib.Read(buffer, total, length - total)) > 0)
-                {
-                    total += n;
-                }
-            }
-
-            if (total < length)
-            {
-                return total;
-            }
-        }
-        catch (InvalidDataException)
-        {
-            return -1;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(raw);
-        }
-
-        Span<byte> data = buffer.AsSpan(0, length);
-        if (_swapBytes)
-        {
-            switch (_bytesPerSample)
-            {
-                case 2: System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(data), MemoryMarshal.Cast<byte, ushort>(data)); break;
-                case 4: System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(data), MemoryMarshal.Cast<byte, uint>(data)); break;
-                default: System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(data), MemoryMarshal.Cast<byte, ulong>(data)); break;
-            }
-        }
-
-        if (_predictor == 2)
-        {
-            int rowSamples = Info.BlockWidth * _samplesPerBlockPixel;
-            switch (_bytesPerSample)
-            {
-                case 1: Accumulate(data, rowSamples, _samplesPerBlockPixel); break;
-                case 2: Accumulate(MemoryMarshal.Cast<byte, ushort>(data), rowSamples, _samplesPerBlockPixel); break;
-                case 4: Accumulate(MemoryMarshal.Cast<byte, uint>(data), rowSamples, _samplesPerBlockPixel); break;
-                default: Accumulate(MemoryMarshal.Cast<byte, ulong>(data), rowSamples, _samplesPerBlockPixel); break;
-            }
-        }
-
-        return length;
-    }
-
-    private static void Accumulate<T>(Span<T> values, int rowSamples, int stride) where T : unmanaged, IBinaryInteger<T>
-    {
-        for (int start = 0; start + rowSamples <= values.Length; start += rowSamples)
-        {
-            Span<T> row = values.Slice(start, rowSamples);
-            for (int i = stride; i < row.Length; i++)
-            {
-                row[i] += row[i - stride];
-            }
-        }
-    }
 
     private static RasterInfo Describe(string path, Tiff tiff, GeoTiffReaderOptions options)
     {

@@ -132,6 +132,7 @@ public sealed partial class GeoTiffReader : IRasterSource
             throw new DataFileException(path, "file is empty or too short to be a TIFF");
         }
 
+        TiffDirectoryCheck.Validate(path);
         Tiff tiff = LibTiffGlue.Open(path, "r");
         try
         {
@@ -373,6 +374,10 @@ public sealed partial class GeoTiffReader : IRasterSource
         }
 
         int spp = LibTiffGlue.GetInt(tiff, TiffTag.SAMPLESPERPIXEL, 1);
+        if (spp < 1)
+        {
+            throw new DataFileException(path, $"SamplesPerPixel is {spp}: a raster needs at least one band");
+        }
         int bits = LibTiffGlue.GetInt(tiff, TiffTag.BITSPERSAMPLE, 1);
         var format = (SampleFormat)LibTiffGlue.GetInt(tiff, TiffTag.SAMPLEFORMAT, (int)SampleFormat.UINT);
         RasterSampleType type = (format, bits) switch

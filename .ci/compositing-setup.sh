@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# The compositing and overview tests read GDAL's overviews and write small rasters from Python: Debian's python3-gdal
-# (GDAL's own bindings, matching gdal-bin). Installed only when missing.
+# The Compositing tests compile Geoscience Australia's geomad (Cython) as their oracle: cython3, python3-dev and gcc.
 set -euo pipefail
-if ! /usr/bin/python3 -c 'from osgeo import gdal' >/dev/null 2>&1; then
-  echo "Installing python3-gdal (compositing and overview test oracles)..."
+if ! command -v cython3 >/dev/null 2>&1 || ! command -v python3-config >/dev/null 2>&1 || ! command -v gcc >/dev/null 2>&1; then
+  echo "Installing the geomad oracle's build tools (cython3, python3-dev, gcc)..."
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends python3-gdal >/dev/null
+  apt-get install -y -qq --no-install-recommends cython3 python3-dev gcc >/dev/null
 fi

@@ -57,9 +57,27 @@ public sealed class GrowthWorkspace : IDisposable
     public void Dispose() => Dir.Dispose();
 }
 
-/// <summary>`urban plan growth`: tile tasks classify the years, the merge decides them once; the same bytes as `urban growth`.</summary>
+/// <summary>
+/// `urban plan growth`: tile tasks classify the years, the merge decides them once; the same bytes as `urban growth`.
+/// In the cluster workspace's collection so that its Slurm test never shares the one-node test cluster with the others.
+/// </summary>
+[Collection(WorkspaceCollection.Name)]
 public sealed class GrowthStepTests(GrowthWorkspace w) : IClassFixture<GrowthWorkspace>
 {
+    [Fact]
+    public void Growth_plan_on_the_slurm_test_cluster_merges_to_every_single_process_file_byte_for_byte()
+    {
+        Slurm slurm = Slurm.Require();
+        string folder = w.NewFolder("plan-growth-slurm");
+        Urban.Ok(Urban.Run([.. w.SingleArguments("plan", "growth"), "--tiles-x", "2", "--tiles-y", "2", "--out", folder]));
+        string merged = Path.Combine(folder, "national");
+        string[] files = Urban.Ok(Urban.Run("plan", "slurm", folder, "--throttle", "2", "--cpus", "1", "--mem", "500M", "--merge-out", merged)).Stdout.Trim().Split('\n');
+        Assert.Contains("merge job", slurm.Run("bash", files[2]).Stdout, StringComparison.Ordinal);
+        slurm.WaitUntilIdle(TimeSpan.FromMinutes(4));
+        Assert.True(File.Exists(Path.Combine(merged, "report.md")), "the merge job wrote nothing; logs: " + SlurmEngineTests.Logs(folder));
+        w.AssertSameAsSingle(merged);
+    }
+
     [Fact]
     public void Growth_in_2x2_tiles_run_locally_merges_to_every_single_process_file_byte_for_byte()
     {

@@ -124,16 +124,18 @@ public sealed class ClassifyStep : ITiledStep
         return [map, json];
     }
 
-    private static Mosaic OpenMosaic(StepOptions options)
+    private static Mosaic OpenMosaic(StepOptions options) => OpenMosaic(options.GetAll("mosaic"), options.Get("bands"));
+
+    /// <summary>Opens a mosaic as the CLI's <c>--mosaic</c> and <c>--bands</c> do (also for <see cref="GrowthStep"/>).</summary>
+    internal static Mosaic OpenMosaic(IReadOnlyList<string> paths, string? bands)
     {
-        IReadOnlyList<string> paths = options.GetAll("mosaic");
         if (paths.Count != 1 && paths.Count != StandardChannels.BandCount)
         {
             throw new ArgumentException($"--mosaic takes one 6-band file or six single-band files, not {paths.Count}");
         }
 
         var mosaicOptions = new MosaicOptions();
-        if (options.Get("bands") is { } bands)
+        if (bands is not null)
         {
             int[] numbers = [.. bands.Split(',').Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1 ? v - 1 : throw new ArgumentException($"--bands: '{b}' is not a band number"))];
             if (numbers.Length != StandardChannels.BandCount)

@@ -43,6 +43,6 @@ public sealed class DemoFromScenesTests
         Assert.Contains("TM", text, StringComparison.Ordinal);   // 2010: Landsat 5 and 7
         Assert.Contains("OLI", text, StringComparison.Ordinal);  // 2020: Landsat 7 and 8
         Assert.Equal(2, log.Count);
-        Assert.True(new DemoOptions().FromScenes, "the demo starts from scenes by default");
+        Assert.False(new DemoOptions().FromScenes, "the quick tour renders mosaics; --from-scenes runs this stage");
     }
 }

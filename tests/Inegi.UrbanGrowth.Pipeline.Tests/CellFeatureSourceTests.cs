@@ -213,3 +213,28 @@ public sealed class CellFeatureSourceTests(SmallSceneFixture scene)
         }
     }
 }
+
+/// <summary>The one same-grid check (Raster's <see cref="RasterGrids"/>), which maps, zones and the vectors use.</summary>
+public sealed class RasterGridsTests
+{
+    private static RasterInfo Info(string path, GeoTransform transform, int? epsg = 6372, int width = 10) =>
+        new(path, width, 8, 1, RasterSampleType.Byte, transform, epsg, 255, false, width, 8, RasterCompression.None, false, false);
+
+    [Fact]
+    public void EnsureSameGrid_OneToleranceForOriginsAndPixels_DataErrorsNameTheOtherFile()
+    {
+        var t = new GeoTransform(2_500_000, 1000, 0, 1_200_000, 0, -1000);
+        RasterInfo reference = Info("/a/map_2010.tif", t);
+        RasterGrids.EnsureSameGrid(reference, Info("/a/same.tif", t with { OriginX = t.OriginX + 0.5 })); // half a metre: 0.0005 pixel
+        Assert.True(RasterGrids.SameTransform(t, t with { PixelWidth = 1000 + 1e-4 }));
+
+        DataFileException e = Assert.Throws<DataFileException>(() => RasterGrids.EnsureSameGrid(reference, Info("/a/shifted.tif", t with { OriginX = t.OriginX + 5 })));
+        Assert.Equal("/a/shifted.tif", e.FilePath);
+        Assert.Contains("differs from map_2010.tif's", e.Message, StringComparison.Ordinal);
+        Assert.False(RasterGrids.SameTransform(t, t with { PixelWidth = 1000.01 }));
+        Assert.Contains("CRS mismatch: EPSG:4326", Assert.Throws<DataFileException>(() => RasterGrids.EnsureSameGrid(reference, Info("/a/b.tif", t, 4326))).Message, StringComparison.Ordinal);
+        Assert.Contains("11 x 8 cells", Assert.Throws<DataFileException>(() => RasterGrids.EnsureSameGrid(reference, Info("/a/c.tif", t, width: 11))).Message, StringComparison.Ordinal);
+        // MapFiles keeps its name for callers of the pipeline, with the same rule.
+        Assert.Throws<DataFileException>(() => MapFiles.EnsureSameGrid(reference, Info("/a/shifted.tif", t with { OriginX = t.OriginX + 5 })));
+    }
+}

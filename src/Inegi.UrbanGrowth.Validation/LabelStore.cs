@@ -200,9 +200,10 @@ public sealed class LabelStore
             for (int i = 0; i < cells.Count; i++)
             {
                 ValidationCell s = cells[i];
-                ulong order = SplitMix(unchecked((ulong)s.CellId ^ seed));
+                // SplitMix64 hashes: a fixed, platform-independent shuffle of the cells.
+                ulong order = SplitMix64.Hash(unchecked((ulong)s.CellId ^ seed));
                 // The double share is drawn with a second, independent hash so it does not follow the labelling order.
-                double u = (SplitMix(order ^ 0x5851F42D4C957F2DUL) >> 11) * (1.0 / (1UL << 53));
+                double u = (SplitMix64.Hash(order ^ 0x5851F42D4C957F2DUL) >> 11) * (1.0 / (1UL << 53));
                 object[] values = [s.CellId, s.Row, s.Column, (int)s.Stratum, (int)s.MapClass, s.X, s.Y, i, (long)(order >> 1), u < plan.DoubleShare ? 2 : 1];
                 for (int p = 0; p < values.Length; p++)
                 {
@@ -502,15 +503,6 @@ public sealed class LabelStore
         return new LabelAnswer(r.GetInt64(0), (byte)r.GetInt64(1),
             years.ToDictionary(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture), kv => (byte)kv.Value),
             r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4), r.IsDBNull(5) ? null : r.GetString(5));
-    }
-
-    /// <summary>SplitMix64 (Steele et al. 2014): a fixed, platform-independent shuffle of the cells.</summary>
-    private static ulong SplitMix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

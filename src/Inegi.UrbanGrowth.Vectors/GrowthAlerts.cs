@@ -54,8 +54,8 @@ public static class GrowthAlerts
         using GeoTiffReader firstYear = Open(firstYearPath, RasterSampleType.UInt16, "a first-urban-year raster");
         using GeoTiffReader confidence = Open(confidencePath, RasterSampleType.Byte, "a confidence raster");
         RasterInfo grid = growth.Info;
-        GridCheck.EnsureSameGrid(grid, firstYear.Info);
-        GridCheck.EnsureSameGrid(grid, confidence.Info);
+        RasterGrids.EnsureSameGrid(grid, firstYear.Info);
+        RasterGrids.EnsureSameGrid(grid, confidence.Info);
         if (zones is not null && (zones.Width != grid.Width || zones.Height != grid.Height))
         {
             throw new DataFileException(growthPath, string.Create(CultureInfo.InvariantCulture, $"the zones are {zones.Width} x {zones.Height} cells, the grid {grid.Width} x {grid.Height}"));

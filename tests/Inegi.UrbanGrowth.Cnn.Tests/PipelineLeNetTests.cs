@@ -57,9 +57,11 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
         Assert.Equal(f.Sample.Cells.Count, table.RowCount);
         Assert.Equal(PatchPixelLayout.Standard.Schema, table.Features.Schema);
         Assert.Equal(FeatureExtractionSettings.Default.ToJson().ToJsonString(), f.Patches.Settings.ToJson().ToJsonString());
+        // Rows come in storage (cell-id) order, whatever the order of the sample (CellFeatureSource).
+        SampledCell[] inStorageOrder = CellFeatureSource.InStorageOrder(f.Sample.Cells);
         for (int i = 0; i < table.RowCount; i++)
         {
-            SampledCell cell = f.Sample.Cells[i];
+            SampledCell cell = inStorageOrder[i];
             Assert.Equal((cell.CellId, cell.Row, cell.Column, cell.Label), (table.CellIds[i], table.GridRows[i], table.GridColumns[i], table.Labels[i]));
         }
 

@@ -67,9 +67,7 @@ public sealed partial class SyntheticScene
         InitNoise(rng);
         _cities = CreateCities(rng);
         CreateRoads();
-        CreateGrowth();
         BuildBlockIndex();
-        IndexDevelopments();
         CreateSettlements(rng);
         _strips = CreateStrips(rng);
         _undefined = CreateUndefinedMask();

@@ -109,8 +109,10 @@ public sealed class MapTests
         Assert.Contains("--maps: 2015 is not one of the mosaic years",
             Assert.Throws<ArgumentException>(() => ValidationServer.Build(scene.Options() with { Maps = new Dictionary<int, string> { [2015] = scene.MapPath } })).Message, StringComparison.Ordinal);
 
-        // The mosaic (UInt16 reflectance) given as 2010's map, beside a good 2020 map: refused, and neither year stored.
-        var e = Assert.Throws<DataFileException>(() => ValidationServer.Build(scene.Options() with { Maps = new Dictionary<int, string> { [2020] = scene.MapPath, [2010] = scene.Mosaic } }));
+        // A UInt16 raster (reflectance, not classes) given as 2010's map, beside a good 2020 map: refused, and neither year stored.
+        string reflectance = scene.Dir.File("reflectance.tif");
+        GeoTiffWriter.Write<ushort>(reflectance, new GeoTiffWriteOptions { Width = 9, Height = 9, SampleType = RasterSampleType.UInt16, GeoTransform = Scene.Grid, Epsg = Scene.Epsg }, new ushort[81]);
+        var e = Assert.Throws<DataFileException>(() => ValidationServer.Build(scene.Options() with { Maps = new Dictionary<int, string> { [2020] = scene.MapPath, [2010] = reflectance } }));
         Assert.Contains("is not a class map", e.Message, StringComparison.Ordinal);
         Assert.Empty(LabelStore.Open(scene.DatabasePath).MapClasses());
 

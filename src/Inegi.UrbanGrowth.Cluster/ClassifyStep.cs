@@ -85,16 +85,7 @@ public sealed class ClassifyStep : ITiledStep
         RasterInfo gridInfo = GeoTiffReader.ReadInfo(plan.Options.Require("grid"));
         string map = Path.Combine(outputFolder, TileRasters[0]);
         // The writer options of GridClassifier.Classify for the whole grid.
-        TileStitcher.Stitch<byte>(plan, TileRasters[0], new GeoTiffWriteOptions
-        {
-            Width = gridInfo.Width,
-            Height = gridInfo.Height,
-            BandCount = 2,
-            SampleType = RasterSampleType.Byte,
-            GeoTransform = gridInfo.GeoTransform,
-            Epsg = gridInfo.Epsg,
-            NoData = UrbanClass.Undefined,
-        }, map);
+        TileStitcher.Stitch<byte>(plan, TileRasters[0], GridClassifier.MapWriteOptions(gridInfo, new PixelWindow(0, 0, gridInfo.Width, gridInfo.Height)), map);
 
         long[,] confusion = new long[2, 2];
         bool labelled = false;

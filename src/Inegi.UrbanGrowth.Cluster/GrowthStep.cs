@@ -95,16 +95,7 @@ public sealed class GrowthStep : ITiledStep
         {
             // The writer options of GridClassifier.Classify for the whole grid, as urban growth writes independent_<year>.tif.
             string path = Path.Combine(outputFolder, name);
-            TileStitcher.Stitch<byte>(plan, name, new GeoTiffWriteOptions
-            {
-                Width = gridInfo.Width,
-                Height = gridInfo.Height,
-                BandCount = 2,
-                SampleType = RasterSampleType.Byte,
-                GeoTransform = gridInfo.GeoTransform,
-                Epsg = gridInfo.Epsg,
-                NoData = UrbanClass.Undefined,
-            }, path);
+            TileStitcher.Stitch<byte>(plan, name, GridClassifier.MapWriteOptions(gridInfo, new PixelWindow(0, 0, gridInfo.Width, gridInfo.Height)), path);
             maps.Add(path);
         }
 

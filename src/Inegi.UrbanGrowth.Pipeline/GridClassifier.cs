@@ -138,16 +138,7 @@ public static class GridClassifier
         }
 
         int width = cells.Width, height = cells.Height;
-        var writeOptions = new GeoTiffWriteOptions
-        {
-            Width = width,
-            Height = height,
-            BandCount = 2,
-            SampleType = RasterSampleType.Byte,
-            GeoTransform = CornerOf(grid.Info.GeoTransform, cells),
-            Epsg = grid.Info.Epsg,
-            NoData = UrbanClass.Undefined,
-        };
+        GeoTiffWriteOptions writeOptions = MapWriteOptions(grid.Info, cells);
 
         var stopwatch = Stopwatch.StartNew();
         long classified = 0, incomplete = 0, urban = 0, labelledIncomplete = 0, labelledExcluded = 0;
@@ -242,6 +233,28 @@ public static class GridClassifier
     }
 
     /// <summary>The geotransform of a window's raster: the same pixels, the origin moved to the window's corner.</summary>
+    /// <summary>
+    /// The GeoTIFF layout of a class map of some cells of a grid, as <see cref="Classify"/> writes it: band 1 the class
+    /// (0 / 1 / 255), band 2 p(urban) 0..100, Byte, nodata 255, georeferenced at the window's corner. Tiled steps use it
+    /// to stitch tiles into the same file a whole-grid run writes.
+    /// </summary>
+    /// <param name="grid">The cell grid.</param>
+    /// <param name="cells">The cells the map covers.</param>
+    public static GeoTiffWriteOptions MapWriteOptions(RasterInfo grid, PixelWindow cells)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        return new GeoTiffWriteOptions
+        {
+            Width = cells.Width,
+            Height = cells.Height,
+            BandCount = 2,
+            SampleType = RasterSampleType.Byte,
+            GeoTransform = CornerOf(grid.GeoTransform, cells),
+            Epsg = grid.Epsg,
+            NoData = UrbanClass.Undefined,
+        };
+    }
+
     private static GeoTransform CornerOf(GeoTransform grid, PixelWindow window)
     {
         (double x, double y) = grid.PixelToMap(window.X, window.Y);

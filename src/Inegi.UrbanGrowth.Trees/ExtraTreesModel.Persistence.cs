@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Inegi.UrbanGrowth.Trees;
@@ -52,17 +50,8 @@ public sealed partial class ExtraTreesModel
     /// <summary>Reads a model file.</summary>
     /// <param name="path">The file.</param>
     /// <exception cref="DataFileException">Missing, not a model, another format version, truncated, or corrupt.</exception>
-    public static ExtraTreesModel Load(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new DataFileException(path, "model file not found");
-        }
-
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        return Load(fs, path);
-    }
+    public static ExtraTreesModel Load(string path) =>
+        ModelPayload.LoadFile(path, (stream, name) => Load(stream, name));
 
     /// <summary>Reads a model from a stream.</summary>
     /// <param name="stream">A readable stream positioned at the model.</param>
@@ -75,11 +64,7 @@ public sealed partial class ExtraTreesModel
     {
         using (var w = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(Schema.Count);
-            foreach (string s in Schema.Names)
-            {
-                w.Write(s);
-            }
+            ModelPayload.WriteSchema(w, Schema);
 
             w.Write(ClassCount);
             w.Write(Options.TreeCount);
@@ -113,68 +98,26 @@ public sealed partial class ExtraTreesModel
             }
 
             w.Write(_roots.Length);
-            WriteArray(w, _roots);
+            ModelPayload.WriteArray(w, _roots);
 
             w.Write(_feature.Length);
-            WriteArray(w, _feature);
+            ModelPayload.WriteArray(w, _feature);
 
-            WriteArray(w, _threshold);
+            ModelPayload.WriteArray(w, _threshold);
 
-            WriteArray(w, _child);
+            ModelPayload.WriteArray(w, _child);
 
             w.Write(_values.Length);
-            WriteArray(w, _values);
+            ModelPayload.WriteArray(w, _values);
         }
-    }
-
-    /// <summary>Writes 4-byte values little-endian in one block (the node arrays hold millions of them).</summary>
-    private static void WriteArray<T>(BinaryWriter w, T[] values)
-        where T : unmanaged
-    {
-        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-        if (BitConverter.IsLittleEndian)
-        {
-            w.Write(bytes);
-            return;
-        }
-
-        byte[] swapped = bytes.ToArray();
-        BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(swapped), MemoryMarshal.Cast<byte, int>(swapped.AsSpan()));
-        w.Write(swapped);
-    }
-
-    /// <summary>Reads what <see cref="WriteArray{T}"/> wrote; a short payload is an <see cref="EndOfStreamException"/>.</summary>
-    private static T[] ReadArray<T>(BinaryReader r, int count)
-        where T : unmanaged
-    {
-        var values = new T[count];
-        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-        if (r.Read(bytes) != bytes.Length)
-        {
-            throw new EndOfStreamException($"the payload ends inside an array of {count} values");
-        }
-
-        if (!BitConverter.IsLittleEndian)
-        {
-            Span<int> words = MemoryMarshal.Cast<byte, int>(bytes);
-            BinaryPrimitives.ReverseEndianness(words, words);
-        }
-
-        return values;
     }
 
     private static ExtraTreesModel ReadPayload(byte[] buffer, int length)
     {
         using var ms = new MemoryStream(buffer, 0, length, writable: false);
         using var r = new BinaryReader(ms, Encoding.UTF8);
-        int nf = Count(r.ReadInt32(), length, "feature count");
-        var names = new string[nf];
-        for (int i = 0; i < nf; i++)
-        {
-            names[i] = r.ReadString();
-        }
-
-        var schema = new FeatureSchema(names);
+        FeatureSchema schema = ModelPayload.ReadSchema(r, length);
+        int nf = schema.Count;
         int k = r.ReadInt32();
         if (k < 2 || k > 255)
         {
@@ -188,7 +131,7 @@ public sealed partial class ExtraTreesModel
         int minSplit = r.ReadInt32();
         int minLeaf = r.ReadInt32();
         var cwKind = (ClassWeightKind)r.ReadByte();
-        int cwCount = Count(r.ReadInt32(), length, "class weight count");
+        int cwCount = ModelPayload.Count(r.ReadInt32(), length, "class weight count");
         var cws = new double[cwCount];
         for (int i = 0; i < cwCount; i++)
         {
@@ -232,21 +175,21 @@ public sealed partial class ExtraTreesModel
             importances[f] = r.ReadDouble();
         }
 
-        int t = Count(r.ReadInt32(), length, "tree count");
+        int t = ModelPayload.Count(r.ReadInt32(), length, "tree count");
         if (t != treeCount)
         {
             throw new InvalidDataException($"{t} trees stored but the options say {treeCount}");
         }
 
-        int[] roots = ReadArray<int>(r, t);
+        int[] roots = ModelPayload.ReadArray<int>(r, t);
 
-        int n = Count(r.ReadInt32(), length, "node count");
-        int[] feature = ReadArray<int>(r, n);
-        float[] threshold = ReadArray<float>(r, n);
-        int[] child = ReadArray<int>(r, n);
+        int n = ModelPayload.Count(r.ReadInt32(), length, "node count");
+        int[] feature = ModelPayload.ReadArray<int>(r, n);
+        float[] threshold = ModelPayload.ReadArray<float>(r, n);
+        int[] child = ModelPayload.ReadArray<int>(r, n);
 
-        int v = Count(r.ReadInt32(), length, "value count");
-        float[] values = ReadArray<float>(r, v);
+        int v = ModelPayload.Count(r.ReadInt32(), length, "value count");
+        float[] values = ModelPayload.ReadArray<float>(r, v);
 
         if (ms.Position != length)
         {
@@ -257,8 +200,6 @@ public sealed partial class ExtraTreesModel
         return new ExtraTreesModel(schema, k, options, resolved, counts, priors, importances, roots, feature, threshold, child, values);
     }
 
-    private static int Count(int value, int payloadLength, string what) =>
-        value < 0 || value > payloadLength ? throw new InvalidDataException($"{what} {value} is out of range") : value;
 
     /// <summary>Checks that every tree is a well-formed tree inside its node range (children after parents, leaves inside the value array).</summary>
     private static void Validate(int nf, int k, int[] roots, int[] feature, int[] child, int valueCount)

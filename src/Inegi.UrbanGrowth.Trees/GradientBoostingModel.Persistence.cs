@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Inegi.UrbanGrowth.Trees;
@@ -51,17 +49,8 @@ public sealed partial class GradientBoostingModel
     /// <param name="path">The file.</param>
     /// <returns>The model.</returns>
     /// <exception cref="DataFileException">Missing, empty, not a gradient-boosting model, another format version, truncated, or corrupt.</exception>
-    public static GradientBoostingModel Load(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new DataFileException(path, "model file not found");
-        }
-
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        return Load(fs, path);
-    }
+    public static GradientBoostingModel Load(string path) =>
+        ModelPayload.LoadFile(path, (stream, name) => Load(stream, name));
 
     /// <summary>Reads a model from a stream.</summary>
     /// <param name="stream">A readable stream positioned at the model.</param>
@@ -74,11 +63,7 @@ public sealed partial class GradientBoostingModel
     private void WritePayload(Stream destination)
     {
         using var w = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
-        w.Write(Schema.Count);
-        foreach (string s in Schema.Names)
-        {
-            w.Write(s);
-        }
+        ModelPayload.WriteSchema(w, Schema);
 
         w.Write(Options.MaxIterations);
         w.Write(Options.LearningRate);
@@ -94,76 +79,20 @@ public sealed partial class GradientBoostingModel
         }
 
         w.Write(_roots.Length);
-        WriteArray(w, _roots);
+        ModelPayload.WriteArray(w, _roots);
         w.Write(_feature.Length);
-        WriteArray(w, _feature);
-        WriteArray(w, _threshold);
-        WriteArray(w, _child);
-        WriteArray(w, _value);
-    }
-
-    /// <summary>Writes 4- or 8-byte values little-endian in one block.</summary>
-    private static void WriteArray<T>(BinaryWriter w, T[] values)
-        where T : unmanaged
-    {
-        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-        if (BitConverter.IsLittleEndian)
-        {
-            w.Write(bytes);
-            return;
-        }
-
-        byte[] swapped = bytes.ToArray();
-        Swap<T>(swapped);
-        w.Write(swapped);
-    }
-
-    /// <summary>Reads what <see cref="WriteArray{T}"/> wrote; a short payload is an <see cref="EndOfStreamException"/>.</summary>
-    private static T[] ReadArray<T>(BinaryReader r, int count)
-        where T : unmanaged
-    {
-        var values = new T[count];
-        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
-        if (r.Read(bytes) != bytes.Length)
-        {
-            throw new EndOfStreamException($"the payload ends inside an array of {count} values");
-        }
-
-        if (!BitConverter.IsLittleEndian)
-        {
-            Swap<T>(bytes);
-        }
-
-        return values;
-    }
-
-    private static void Swap<T>(Span<byte> bytes)
-        where T : unmanaged
-    {
-        if (Marshal.SizeOf<T>() == 8)
-        {
-            Span<long> words = MemoryMarshal.Cast<byte, long>(bytes);
-            BinaryPrimitives.ReverseEndianness(words, words);
-        }
-        else
-        {
-            Span<int> words = MemoryMarshal.Cast<byte, int>(bytes);
-            BinaryPrimitives.ReverseEndianness(words, words);
-        }
+        ModelPayload.WriteArray(w, _feature);
+        ModelPayload.WriteArray(w, _threshold);
+        ModelPayload.WriteArray(w, _child);
+        ModelPayload.WriteArray(w, _value);
     }
 
     private static GradientBoostingModel ReadPayload(byte[] buffer, int length)
     {
         using var ms = new MemoryStream(buffer, 0, length, writable: false);
         using var r = new BinaryReader(ms, Encoding.UTF8);
-        int nf = Count(r.ReadInt32(), length, "feature count");
-        var names = new string[nf];
-        for (int i = 0; i < nf; i++)
-        {
-            names[i] = r.ReadString();
-        }
-
-        var schema = new FeatureSchema(names);
+        FeatureSchema schema = ModelPayload.ReadSchema(r, length);
+        int nf = schema.Count;
         var options = new GradientBoostingOptions
         {
             MaxIterations = r.ReadInt32(),
@@ -187,18 +116,18 @@ public sealed partial class GradientBoostingModel
             importances[f] = r.ReadDouble();
         }
 
-        int t = Count(r.ReadInt32(), length, "tree count");
+        int t = ModelPayload.Count(r.ReadInt32(), length, "tree count");
         if (t != options.MaxIterations)
         {
             throw new InvalidDataException($"{t} trees stored but the options say {options.MaxIterations}");
         }
 
-        int[] roots = ReadArray<int>(r, t);
-        int n = Count(r.ReadInt32(), length, "node count");
-        int[] feature = ReadArray<int>(r, n);
-        float[] threshold = ReadArray<float>(r, n);
-        int[] child = ReadArray<int>(r, n);
-        double[] value = ReadArray<double>(r, n);
+        int[] roots = ModelPayload.ReadArray<int>(r, t);
+        int n = ModelPayload.Count(r.ReadInt32(), length, "node count");
+        int[] feature = ModelPayload.ReadArray<int>(r, n);
+        float[] threshold = ModelPayload.ReadArray<float>(r, n);
+        int[] child = ModelPayload.ReadArray<int>(r, n);
+        double[] value = ModelPayload.ReadArray<double>(r, n);
         if (ms.Position != length)
         {
             throw new InvalidDataException($"{length - ms.Position} unexpected bytes after the trees");
@@ -208,8 +137,6 @@ public sealed partial class GradientBoostingModel
         return new GradientBoostingModel(schema, options, baseline, importances, roots, feature, threshold, child, value);
     }
 
-    private static int Count(int value, int payloadLength, string what) =>
-        value < 0 || value > payloadLength ? throw new InvalidDataException($"{what} {value} is out of range") : value;
 
     /// <summary>Checks that every tree is a well-formed tree inside its node range (children after parents, finite numbers).</summary>
     private static void Validate(int nf, int[] roots, int[] feature, float[] threshold, int[] child, double[] value)

@@ -13,7 +13,7 @@ internal static partial class Commands
         ChangeStatisticsAccumulator statistics = GrowthAnalysis.Change(from, to, output, zones, stats);
         if (png is not null)
         {
-            Inegi.UrbanGrowth.Demo.GrowthPictures.GrowthMap(from, to, output, png);
+            Inegi.UrbanGrowth.Products.GrowthPictures.GrowthMap(from, to, output, png);
         }
 
         Console.WriteLine(statistics.ToString());
@@ -39,7 +39,7 @@ internal static partial class Commands
 
         if (png is not null)
         {
-            Inegi.UrbanGrowth.Demo.GrowthPictures.FirstUrbanYearMap(output, years, png);
+            Inegi.UrbanGrowth.Products.GrowthPictures.FirstUrbanYearMap(output, years, png);
             PngFile.Write(chart!, UrbanAreaChart.Render(years, UrbanAreaChart.FromTimeSeries(series, includeNational: true), "Urban area per year"));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pictures: {png}, {chart}"));
         }

@@ -4,7 +4,7 @@ using Inegi.UrbanGrowth.Growth;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
 using Inegi.UrbanGrowth.Vectors;
-using Inegi.UrbanGrowth.Demo;
+using Inegi.UrbanGrowth.Products;
 
 namespace Inegi.UrbanGrowth.Cli;
 

@@ -9,7 +9,7 @@
 // Writes DIR/map_*.tif and quick-look PNGs (DIR defaults to ./urban-output); prints the pilot's national table.
 // Exit code 1 on failure.
 #:project ../../src/Inegi.UrbanGrowth.Pipeline
-#:project ../../src/Inegi.UrbanGrowth.Demo
+#:project ../../src/Inegi.UrbanGrowth.Products
 #:property InvariantGlobalization=true
 
 using System.Globalization;
@@ -64,7 +64,7 @@ try
     Classify(model, files.Mosaic(2020), files.Labels(2020), map2020, "Urban map 2020");
     ChangeStatisticsAccumulator change = GrowthAnalysis.Change(map2010, map2020, Path.Combine(outDir, "growth_2010_2020.tif"),
         files.Zones, Path.Combine(outDir, "growth_2010_2020.csv"));
-    Inegi.UrbanGrowth.Demo.GrowthPictures.GrowthMap(map2010, map2020, Path.Combine(outDir, "growth_2010_2020.tif"), Path.Combine(outDir, "growth_2010_2020.png"));
+    Inegi.UrbanGrowth.Products.GrowthPictures.GrowthMap(map2010, map2020, Path.Combine(outDir, "growth_2010_2020.tif"), Path.Combine(outDir, "growth_2010_2020.png"));
     ChangeStatistics n = change.National;
     Console.WriteLine($"growth 2010 -> 2020: {n.NewUrban} new urban cells, {n.UrbanLost} lost; urban {n.UrbanFromKm2:N0} -> {n.UrbanToKm2:N0} km2");
     return 0;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Inegi.UrbanGrowth.Demo;
+using Inegi.UrbanGrowth.Products;
 using Inegi.UrbanGrowth.Growth;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;

@@ -194,7 +194,7 @@ public static class DemoRunner
             Zones = files.Zones,
             Model = ourLoaded,
         });
-        Inegi.UrbanGrowth.Demo.GrowthPictures.ForGrowthStage(growth);
+        Inegi.UrbanGrowth.Products.GrowthPictures.ForGrowthStage(growth);
         TemporalRuleAssessment rule = AssessTemporalRule(maps, options.Years, files);
         Log($"growth stage and temporal rule in {step.Elapsed.TotalSeconds:F1} s");
         ChangeStatistics n = growth.Change.National;

@@ -15,7 +15,7 @@ public static class GrowthAnalysis
     /// <param name="outputPath">The growth GeoTIFF.</param>
     /// <param name="zonesPath">A zone raster on the same grid, or null.</param>
     /// <param name="statisticsCsv">Where to write the statistics CSV, or null.</param>
-    /// <remarks>Pictures of the result are drawn from the written GeoTIFF (<c>GrowthPictures</c> in <c>Inegi.UrbanGrowth.Demo</c>), so the pipeline needs no graphics library.</remarks>
+    /// <remarks>Pictures of the result are drawn from the written GeoTIFF (<c>GrowthPictures</c> in <c>Inegi.UrbanGrowth.Products</c>), so the pipeline needs no graphics library.</remarks>
     public static ChangeStatisticsAccumulator Change(string fromMap, string toMap, string outputPath, string? zonesPath = null, string? statisticsCsv = null)
     {
         using GeoTiffReader from = MapFiles.OpenMap(fromMap);
@@ -78,7 +78,7 @@ public static class GrowthAnalysis
     /// <param name="zonesPath">A zone raster on the same grid, or null.</param>
     /// <param name="rule">A temporal consistency rule, or null for the maps as they are.</param>
     /// <param name="consistentMapsFolder">When a rule is given, where to write the corrected yearly maps (class only), or null.</param>
-    /// <remarks>Pictures of the result are drawn from the written GeoTIFF (<c>GrowthPictures</c> in <c>Inegi.UrbanGrowth.Demo</c>).</remarks>
+    /// <remarks>Pictures of the result are drawn from the written GeoTIFF (<c>GrowthPictures</c> in <c>Inegi.UrbanGrowth.Products</c>).</remarks>
     public static UrbanTimeSeries Series(IReadOnlyList<string> maps, IReadOnlyList<int> years, string outputPath, string? zonesPath = null,
         TemporalConsistencyRule? rule = null, string? consistentMapsFolder = null)
     {

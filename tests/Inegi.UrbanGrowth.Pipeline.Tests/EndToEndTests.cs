@@ -163,7 +163,7 @@ public sealed class EndToEndTests(SmallSceneFixture scene)
         // Use the label grids as maps: their growth is the generator's own growth.
         string from = scene.Files.Labels(2010), to = scene.Files.Labels(2020);
         var stats = GrowthAnalysis.Change(from, to, dir.File("growth.tif"), scene.Files.Zones, dir.File("growth.csv"));
-        Inegi.UrbanGrowth.Demo.GrowthPictures.GrowthMap(from, to, dir.File("growth.tif"), dir.File("growth.png"));
+        Inegi.UrbanGrowth.Products.GrowthPictures.GrowthMap(from, to, dir.File("growth.tif"), dir.File("growth.png"));
         byte[] a = MapFiles.ReadByteBand(from), b = MapFiles.ReadByteBand(to);
         long newUrban = 0, lost = 0, stable = 0;
         for (int i = 0; i < a.Length; i++)

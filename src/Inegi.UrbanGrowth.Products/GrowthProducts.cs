@@ -3,7 +3,7 @@ using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
 using Inegi.UrbanGrowth.Vectors;
 
-namespace Inegi.UrbanGrowth.Demo;
+namespace Inegi.UrbanGrowth.Products;
 
 /// <summary>
 /// What <c>urban growth</c> writes around <see cref="GrowthStage"/>: the vector zones burnt onto the grid, the

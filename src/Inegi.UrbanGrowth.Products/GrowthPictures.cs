@@ -2,7 +2,7 @@ using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
 using Inegi.UrbanGrowth.Rendering;
 
-namespace Inegi.UrbanGrowth.Demo;
+namespace Inegi.UrbanGrowth.Products;
 
 /// <summary>
 /// Quick-look pictures of what <see cref="GrowthAnalysis"/> wrote, drawn from its GeoTIFFs (one byte or one UInt16 per

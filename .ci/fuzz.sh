@@ -58,7 +58,13 @@ for target in $targets; do
     cp "$crash" "fuzz/regressions/$target/$name"
     echo "fuzz: $target crashed on fuzz/regressions/$target/$name (commit it; FuzzRegressionTests replays it):"
     echo "$replay" | head -8
-    status=1
+    echo "fuzz: the input, base64 (save with 'base64 -d > fuzz/regressions/$target/$name'):"
+    base64 -w 120 "$crash"
+    crashed=1
   done
 done
+# 10: the harness ran and found crashes (the caller decides what that means); any other failure: the harness broke.
+if [ "$status" = 0 ] && [ "${crashed:-0}" = 1 ]; then
+  exit 10
+fi
 exit "$status"

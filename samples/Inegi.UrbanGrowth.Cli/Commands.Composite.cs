@@ -38,6 +38,7 @@ internal static class CompositeCommand
             images, qa, qaFormat, mask, noData, scale, offset, bands, like, crs, bounds, resolution, resampling, output, mads, count, eps, maxIterations, threads, tile,
         };
         CompositeSceneOptions scenes = CompositeSceneOptions.AddTo(cmd);
+        CompositeArchiveOptions archive = CompositeArchiveOptions.AddTo(cmd);
         cmd.SetAction(p =>
         {
             var settings = new CompositeSettings
@@ -59,10 +60,10 @@ internal static class CompositeCommand
                 MaxIterations = p.GetValue(maxIterations),
                 TileSize = p.GetValue(tile),
             };
-            settings = scenes.Apply(settings, p);
+            settings = archive.Apply(scenes.Apply(settings, p), p);
             CompositeOptions options = settings.ToCompositeOptions(p.GetValue(threads));
             using ObservationReader reader = settings.OpenReader();
-            CompositeSummary summary = new GeomedianCompositor(reader, options).Write(p.GetValue(output)!, p.GetValue(mads), p.GetValue(count), settings.Provenance());
+            CompositeSummary summary = new GeomedianCompositor(reader, options).Write(p.GetValue(output)!, p.GetValue(mads), p.GetValue(count), settings.Provenance(), archive.WindowPath(p));
             Console.WriteLine(summary.ToString());
             return UrbanCli.Success;
         });

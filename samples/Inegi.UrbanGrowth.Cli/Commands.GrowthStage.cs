@@ -60,22 +60,11 @@ internal static class GrowthStageCommand
         }
 
         Commands.RequireFile(grid);
-        float[] scales = PerYear(scale, years.Length, "--scale"), offsets = PerYear(offset, years.Length, "--offset");
+        IReadOnlyList<(float Scale, float Offset)> reflectance = GrowthOptions.ParseReflectance(scale, offset, years.Length);
         // Every file the stage, the pictures and the alerts write, checked against the inputs before any work starts.
-        string[] outputs =
-        [
-            .. years.Select(y => Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"map_{y}.tif"))),
-            .. years.Select(y => Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"independent_{y}.tif"))),
-            .. years.Select(y => Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"score_{y}.tif"))),
-            Path.Combine(output, "first_year_urban.tif"), Path.Combine(output, "first_year_urban.png"),
-            Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"growth_{years[0]}_{years[^1]}.tif")),
-            Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"growth_{years[0]}_{years[^1]}.png")),
-            Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"growth_{years[0]}_{years[^1]}.csv")),
-            Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"confidence_{years[^1]}.png")),
-            Path.Combine(output, "urban_area.csv"), Path.Combine(output, "urban_area.png"), Path.Combine(output, "report.md"),
-            Path.Combine(output, "alerts.gpkg"), Path.Combine(output, "alerts.geojson"), Path.Combine(output, "zones.tif"),
-        ];
-        OutputPaths.Prepare([.. mosaics, grid, zones, modelPath], outputs);
+        IReadOnlyList<string> outputs = GrowthProducts.OutputFiles(years, output);
+        string?[] inputs = [.. mosaics, grid, zones, modelPath];
+        OutputPaths.Prepare(inputs, outputs);
 
         if (zones is null && zoneField is not null)
         {
@@ -88,7 +77,7 @@ internal static class GrowthStageCommand
         }
 
         UrbanModel? model = modelPath is null ? null : UrbanModel.Load(modelPath);
-        string? zoneRaster = zones is not null && ZoneSources.IsVector(zones) ? RasteriseZones(zones, zoneField!, grid, output) : zones;
+        string? zoneRaster = zones is not null && ZoneSources.IsVector(zones) ? GrowthProducts.RasteriseZones(zones, zoneField!, grid, output) : zones;
         var result = GrowthStage.Run(new GrowthOptions
         {
             Mosaics = [.. mosaics.Select(m => (Func<Mosaic>)(() => Commands.OpenMosaic([m], bands)))],
@@ -97,7 +86,7 @@ internal static class GrowthStageCommand
             CensusYear = census,
             OutputFolder = output,
             Zones = zoneRaster,
-            Reflectance = [.. scales.Zip(offsets)],
+            Reflectance = reflectance,
             Margin = margin,
             Model = model,
             MaxDegreeOfParallelism = threads,
@@ -109,58 +98,11 @@ internal static class GrowthStageCommand
                 $"{row.Year}: {row.MappedKm2,10:N1} km2 mapped urban, expected {row.ExpectedKm2:N1} (95% {row.LowKm2:N1} - {row.HighKm2:N1})"));
         }
 
-        GrowthPictures.ForGrowthStage(result);
-        GrowthAlertSummary alerts;
-        using (IZoneRowSource? zoneRows = zoneRaster is null ? null : ZoneSources.Open(zoneRaster, null, GeoTiffReader.ReadInfo(result.Growth)))
-        {
-            alerts = GrowthAlerts.Write(result.Growth, result.FirstYearUrban, result.Maps[^1], zoneRows,
-                Path.Combine(output, "alerts.gpkg"), Path.Combine(output, "alerts.geojson"));
-        }
-
+        // The same calls as the merge of 'urban plan growth' (GrowthStep), so both write the same bytes.
+        GrowthAlertSummary alerts = GrowthProducts.Write(result, zoneRaster, inputs.OfType<string>());
         Console.WriteLine(alerts.ToString());
         ChangeStatistics n = result.Change.National;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"growth {years[0]} -> {years[^1]}: {n.NewUrban:N0} new urban cells, {n.UrbanLost:N0} lost; report: {result.Report}"));
         return UrbanCli.Success;
-    }
-
-    /// <summary>Burns a polygon zone layer onto the grid as an Int32 raster in the output folder, so the growth stage reads zones like any raster.</summary>
-    private static string RasteriseZones(string layer, string field, string grid, string output)
-    {
-        Commands.RequireFile(layer);
-        RasterInfo info = GeoTiffReader.ReadInfo(grid);
-        using ZoneRasterizer zones = ZoneRasterizer.Rasterize(layer, field, info);
-        Directory.CreateDirectory(output);
-        string path = Path.Combine(output, "zones.tif");
-        using var writer = GeoTiffWriter.Create(path, new GeoTiffWriteOptions
-        {
-            Width = info.Width,
-            Height = info.Height,
-            SampleType = RasterSampleType.Int32,
-            GeoTransform = info.GeoTransform,
-            Epsg = info.Epsg,
-            NoData = ZoneRasterizer.NoZone,
-        });
-        int[] row = new int[info.Width];
-        for (int y = 0; y < info.Height; y++)
-        {
-            zones.ReadRow(y, row);
-            writer.WriteRows<int>(row);
-        }
-
-        writer.Commit();
-        return path;
-    }
-
-    private static float[] PerYear(string text, int years, string name)
-    {
-        string[] parts = text.Split(',');
-        if (parts.Length != 1 && parts.Length != years)
-        {
-            throw new ArgumentException($"{name} takes one value or one per year ({years}), not {parts.Length}");
-        }
-
-        float[] values = [.. parts.Select(v => float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) && float.IsFinite(f)
-            ? f : throw new ArgumentException($"{name}: '{v}' is not a number"))];
-        return parts.Length == 1 ? [.. Enumerable.Repeat(values[0], years)] : values;
     }
 }

@@ -9,8 +9,9 @@ namespace Inegi.UrbanGrowth.Cli;
 
 internal static partial class Commands
 {
-    public static int Synth(string outDir, int cellsX, int cellsY, int[] years, int seed)
+    public static int Synth(string outDir, int cellsX, int cellsY, int[] years, int seed, SynthArchiveRequest? archive = null)
     {
+        archive?.Validate();
         // The synthetic scene needs 4 cells a side (SyntheticSceneOptions); refuse here with the option's name.
         if (cellsX < 4 || cellsY < 4)
         {
@@ -18,9 +19,24 @@ internal static partial class Commands
         }
 
         var scene = new SyntheticScene(new SyntheticSceneOptions { CellsX = cellsX, CellsY = cellsY, Years = years, Seed = seed });
-        SyntheticSceneFiles files = SyntheticSceneWriter.Write(scene, outDir, new ConsoleProgress());
+        if (archive?.Folder is not null)
+        {
+            foreach (int year in years)
+            {
+                SyntheticArchiveWriter.Plan(scene, year); // refuses a year without Landsat before any file is written
+            }
+        }
+
+        SyntheticSceneFiles files = archive?.WithoutMosaics == true
+            ? SyntheticSceneWriter.WriteGridFiles(scene, outDir)
+            : SyntheticSceneWriter.Write(scene, outDir, new ConsoleProgress());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{scene.GridWidth} x {scene.GridHeight} cells, mosaic {scene.MosaicWidth} x {scene.MosaicHeight} px, EPSG:{scene.Epsg}; urban cells per year: {string.Join(", ", years.Select(y => $"{y} {scene.UrbanCellCount(y)}"))}; undefined {scene.UndefinedCellCount}; files in {files.Folder}"));
+        if (archive?.Folder is not null)
+        {
+            WriteArchive(scene, archive, outDir);
+        }
+
         return UrbanCli.Success;
     }
 

@@ -29,6 +29,7 @@ internal static class ValidateCommands
     {
         var sample = Opt<string>("--sample", "The sample CSV of 'urban validation-sample'.", required: true);
         var mosaics = Opt<string>("--mosaics", "One six-band mosaic per year: 2010=M1.tif,2020=M2.tif,...", required: true);
+        var maps = Opt<string?>("--maps", "Class maps by year, each a mosaic year: 2010=map_2010.tif,... (shown with --unblind; exported as map_YEAR columns).");
         var db = Opt<string>("--db", "The labels database (SQLite; created when absent, resumed otherwise).", required: true);
         var port = Opt("--port", "Port (0: any free port).", 8080);
         var bind = Opt("--bind", "Address to listen on; anything but loopback exposes the app to the network (links still required).", "127.0.0.1");
@@ -38,11 +39,12 @@ internal static class ValidateCommands
         var cellSize = Opt("--cell-size", "Side of a sample cell in map units.", 1000.0);
         var bands = Opt<string?>("--bands", "File band numbers (1-based) of blue,green,red,nir,swir1,swir2 in the mosaics, e.g. 2,3,4,5,6,7.");
         var seed = Opt("--seed", "Seed of the labelling order and of the double-labelled share.", 42L);
-        var cmd = new Command("serve", "Serve the labelling pages and the JSON API until Ctrl+C.") { sample, mosaics, db, port, bind, year, share, unblind, cellSize, bands, seed };
+        var cmd = new Command("serve", "Serve the labelling pages and the JSON API until Ctrl+C.") { sample, mosaics, maps, db, port, bind, year, share, unblind, cellSize, bands, seed };
         cmd.SetAction(p => RunServer(new ValidationServerOptions
         {
             SamplePath = p.GetValue(sample)!,
             Mosaics = ParseMosaics(p.GetValue(mosaics)!),
+            Maps = p.GetValue(maps) is { } m ? ParseMosaics(m, "--maps") : null,
             DatabasePath = p.GetValue(db)!,
             Port = p.GetValue(port),
             Bind = ParseAddress(p.GetValue(bind)!),
@@ -109,7 +111,7 @@ internal static class ValidateCommands
         return UrbanCli.Success;
     }
 
-    internal static Dictionary<int, string> ParseMosaics(string text)
+    internal static Dictionary<int, string> ParseMosaics(string text, string option = "--mosaics")
     {
         var result = new Dictionary<int, string>();
         foreach (string item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -117,18 +119,18 @@ internal static class ValidateCommands
             int eq = item.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || !int.TryParse(item[..eq], NumberStyles.None, CultureInfo.InvariantCulture, out int year) || year is < 1972 or > 2200 || eq == item.Length - 1)
             {
-                throw new ArgumentException($"--mosaics: '{item}' is not YEAR=FILE");
+                throw new ArgumentException($"{option}: '{item}' is not YEAR=FILE");
             }
 
             if (!result.TryAdd(year, item[(eq + 1)..]))
             {
-                throw new ArgumentException($"--mosaics: {year} is given twice");
+                throw new ArgumentException($"{option}: {year} is given twice");
             }
 
             Commands.RequireFile(result[year]);
         }
 
-        return result.Count == 0 ? throw new ArgumentException("--mosaics: give at least one YEAR=FILE") : result;
+        return result.Count == 0 ? throw new ArgumentException($"{option}: give at least one YEAR=FILE") : result;
     }
 
     private static IPAddress ParseAddress(string text) =>

@@ -86,8 +86,9 @@ internal static class UrbanCli
         var cellsY = Opt("--cells-y", "Grid height in 1 km cells.", 40);
         var years = Opt("--years", "Comma-separated years.", "2010,2015,2020");
         var seed = Opt("--seed", "Random seed.", 42);
-        var cmd = new Command("synth", "Synthesize a multi-year 6-band UInt16 scene in EPSG:6372 with its 1 km label grids and zones.") { outDir, cellsX, cellsY, years, seed };
-        cmd.SetAction(p => Commands.Synth(p.GetValue(outDir)!, p.GetValue(cellsX), p.GetValue(cellsY), ParseYears(p.GetValue(years)!), p.GetValue(seed)));
+        var cmd = new Command("synth", "Synthesize a multi-year 6-band UInt16 scene in EPSG:6372 with its 1 km label grids and zones (and, with --scenes, a Landsat Collection 2 Level 2 archive over it).") { outDir, cellsX, cellsY, years, seed };
+        SynthSceneOptions archive = SynthSceneOptions.AddTo(cmd);
+        cmd.SetAction(p => Commands.Synth(p.GetValue(outDir)!, p.GetValue(cellsX), p.GetValue(cellsY), ParseYears(p.GetValue(years)!), p.GetValue(seed), archive.Read(p)));
         return cmd;
     }
 
@@ -330,8 +331,10 @@ internal static class UrbanCli
         var cellsX = Opt("--cells-x", "Synthetic grid width.", 120);
         var cellsY = Opt("--cells-y", "Synthetic grid height.", 80);
         var seed = Opt("--seed", "Random seed.", 42);
-        var cmd = new Command("demo", "The whole pipeline end to end on a synthetic scene and the real Landsat scenes in shared/data.") { outDir, cellsX, cellsY, seed };
-        cmd.SetAction(p => Commands.Demo(p.GetValue(outDir)!, p.GetValue(cellsX), p.GetValue(cellsY), p.GetValue(seed)));
+        var acquisitions = Opt("--acquisitions", "Acquisitions per frame and year of the synthetic scene archive the mosaics are composited from.", new DemoOptions().AcquisitionsPerFrame);
+        var fromScenes = Opt<bool>("--from-scenes", "Start from a synthetic Landsat scene archive of each year, composited by the geomedian, instead of rendering the yearly mosaics directly (several times slower).");
+        var cmd = new Command("demo", "The whole pipeline end to end on a synthetic scene and the real Landsat scenes in shared/data; --from-scenes starts from a synthetic scene archive.") { outDir, cellsX, cellsY, seed, fromScenes, acquisitions };
+        cmd.SetAction(p => Commands.Demo(p.GetValue(outDir)!, p.GetValue(cellsX), p.GetValue(cellsY), p.GetValue(seed), p.GetValue(acquisitions), p.GetValue(fromScenes)));
         return cmd;
     }
 

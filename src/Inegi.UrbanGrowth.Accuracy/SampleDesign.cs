@@ -356,7 +356,7 @@ public sealed class StratifiedSampler
 
             _population[a.Stratum] = a.Population;
             _wanted[a.Stratum] = a.SampleSize;
-            _rng[a.Stratum] = new SplitMix64(SplitMix64.Mix(seed, a.Stratum));
+            _rng[a.Stratum] = new SplitMix64(SplitMix64.Hash(seed, a.Stratum));
         }
     }
 

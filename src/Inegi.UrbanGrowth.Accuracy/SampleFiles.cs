@@ -125,72 +125,26 @@ public static class SampleFiles
     /// message names the file, the line and the column.</exception>
     public static IReadOnlyList<ReferenceSample> ReadReferenceCsv(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
-        {
-            throw new DataFileException(path, "file not found");
-        }
-
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        string? header = reader.ReadLine();
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            throw new DataFileException(path, "empty file (expected the header " + CsvHeader + ")");
-        }
-
-        string[] names = header.Split(',');
-        int Find(string name, bool required)
-        {
-            int index = Array.FindIndex(names, s => string.Equals(s.Trim(), name, StringComparison.OrdinalIgnoreCase));
-            return index < 0 && required ? throw new DataFileException(path, $"line 1: no '{name}' column in the header") : index;
-        }
-
-        int iId = Find("cell_id", true), iRow = Find("row", false), iCol = Find("col", false);
-        int iStratum = Find("stratum", true), iMap = Find("map_class", true), iRef = Find("reference", true);
+        using SampleCsvReader csv = SampleCsvReader.Open(path, CsvHeader);
+        int iId = csv.Column("cell_id"), iRow = csv.Column("row", required: false), iCol = csv.Column("col", required: false);
+        int iStratum = csv.Column("stratum"), iMap = csv.Column("map_class"), iRef = csv.Column("reference");
         var result = new List<ReferenceSample>();
-        int lineNumber = 1;
-        for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        while (csv.Next())
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            long id = csv.WholeNumber(iId, "cell_id", 0, long.MaxValue);
+            int row = iRow < 0 ? -1 : (int)csv.WholeNumber(iRow, "row", 0, int.MaxValue);
+            int col = iCol < 0 ? -1 : (int)csv.WholeNumber(iCol, "col", 0, int.MaxValue);
+            byte stratum = (byte)csv.WholeNumber(iStratum, "stratum", 0, 254);
+            byte map = (byte)csv.WholeNumber(iMap, "map_class", 0, 254);
+            if (csv.Field(iRef).Length == 0)
             {
-                continue;
+                throw csv.Error($"cell {Fmt.I(id)} has no reference label");
             }
 
-            string[] fields = line.Split(',');
-            if (fields.Length < names.Length)
-            {
-                throw new DataFileException(path, $"line {lineNumber}: {fields.Length} fields, expected {names.Length}");
-            }
-
-            string Field(int index) => fields[index].Trim();
-            long id = ParseLong(path, lineNumber, "cell_id", Field(iId), 0, long.MaxValue);
-            int row = iRow < 0 ? -1 : (int)ParseLong(path, lineNumber, "row", Field(iRow), 0, int.MaxValue);
-            int col = iCol < 0 ? -1 : (int)ParseLong(path, lineNumber, "col", Field(iCol), 0, int.MaxValue);
-            byte stratum = (byte)ParseLong(path, lineNumber, "stratum", Field(iStratum), 0, 254);
-            byte map = (byte)ParseLong(path, lineNumber, "map_class", Field(iMap), 0, 254);
-            string reference = Field(iRef);
-            if (reference.Length == 0)
-            {
-                throw new DataFileException(path, $"line {lineNumber}: cell {Fmt.I(id)} has no reference label");
-            }
-
-            byte label = (byte)ParseLong(path, lineNumber, "reference", reference, 0, 254);
+            byte label = (byte)csv.WholeNumber(iRef, "reference", 0, 254);
             result.Add(new ReferenceSample(id, row, col, stratum, map, label));
         }
 
         return result.Count == 0 ? throw new DataFileException(path, "no sample rows after the header") : result;
-    }
-
-    private static long ParseLong(string path, int line, string column, string text, long min, long max)
-    {
-        if (text.Length == 0)
-        {
-            throw new DataFileException(path, $"line {line}: empty {column}");
-        }
-
-        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) && v >= min && v <= max
-            ? v
-            : throw new DataFileException(path, $"line {line}: {column} '{text}' is not an integer in {min}..{max}");
     }
 }

@@ -85,16 +85,7 @@ public sealed class ClassifyStep : ITiledStep
         RasterInfo gridInfo = GeoTiffReader.ReadInfo(plan.Options.Require("grid"));
         string map = Path.Combine(outputFolder, TileRasters[0]);
         // The writer options of GridClassifier.Classify for the whole grid.
-        TileStitcher.Stitch<byte>(plan, TileRasters[0], new GeoTiffWriteOptions
-        {
-            Width = gridInfo.Width,
-            Height = gridInfo.Height,
-            BandCount = 2,
-            SampleType = RasterSampleType.Byte,
-            GeoTransform = gridInfo.GeoTransform,
-            Epsg = gridInfo.Epsg,
-            NoData = UrbanClass.Undefined,
-        }, map);
+        TileStitcher.Stitch<byte>(plan, TileRasters[0], GridClassifier.MapWriteOptions(gridInfo, new PixelWindow(0, 0, gridInfo.Width, gridInfo.Height)), map);
 
         long[,] confusion = new long[2, 2];
         bool labelled = false;
@@ -124,16 +115,18 @@ public sealed class ClassifyStep : ITiledStep
         return [map, json];
     }
 
-    private static Mosaic OpenMosaic(StepOptions options)
+    private static Mosaic OpenMosaic(StepOptions options) => OpenMosaic(options.GetAll("mosaic"), options.Get("bands"));
+
+    /// <summary>Opens a mosaic as the CLI's <c>--mosaic</c> and <c>--bands</c> do (also for <see cref="GrowthStep"/>).</summary>
+    internal static Mosaic OpenMosaic(IReadOnlyList<string> paths, string? bands)
     {
-        IReadOnlyList<string> paths = options.GetAll("mosaic");
         if (paths.Count != 1 && paths.Count != StandardChannels.BandCount)
         {
             throw new ArgumentException($"--mosaic takes one 6-band file or six single-band files, not {paths.Count}");
         }
 
         var mosaicOptions = new MosaicOptions();
-        if (options.Get("bands") is { } bands)
+        if (bands is not null)
         {
             int[] numbers = [.. bands.Split(',').Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1 ? v - 1 : throw new ArgumentException($"--bands: '{b}' is not a band number"))];
             if (numbers.Length != StandardChannels.BandCount)

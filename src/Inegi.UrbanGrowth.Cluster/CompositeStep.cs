@@ -35,6 +35,9 @@ public sealed class CompositeStep : ITiledStep
     [
         new("images", "Per-date multi-band GeoTIFFs (reflectance DN; --bands picks blue, green, red, nir, swir1, swir2); or --scenes.", StepOptionKind.InputFiles),
         new("scenes", "A folder of Landsat scenes (absolute path), scanned as 'urban composite --scenes' does; instead of --images."),
+        new("stac", "A STAC ItemCollection of local scenes (absolute path), as 'urban composite --stac'; instead of --images or --scenes."),
+        new("min-observations", "Clear observations a pixel needs before its window widens by the period's length on both sides (default 0: never); the tiles and the merge then write window.tif, the step each pixel used."),
+        new("max-widening", "Most widening steps with --min-observations (default 2)."),
         new("from", "First acquisition date kept from --scenes, yyyy-MM-dd."),
         new("to", "Last acquisition date kept from --scenes, yyyy-MM-dd (inclusive)."),
         new("period", "The scenes of a period (instead of --from/--to): YYYY, YYYY-H1|H2, YYYY-Q1..Q4 or yyyy-MM-dd..yyyy-MM-dd."),
@@ -57,8 +60,15 @@ public sealed class CompositeStep : ITiledStep
         new("tile", "Processing block side in pixels, as 'urban composite --tile' (default 256); tile edges fall on its multiples."),
     ];
 
+    /// <summary>The per-pixel widening step raster, written with <c>--min-observations</c>.</summary>
+    public const string Window = "window.tif";
+
     /// <inheritdoc/>
     public IReadOnlyList<string> TileRasters { get; } = [Mosaic, Mads, Count];
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> TileRastersFor(StepOptions options) =>
+        Settings(options).MinObservations > 0 ? [Mosaic, Mads, Count, Window] : TileRasters;
 
     /// <inheritdoc/>
     public GridSize Prepare(StepOptions options)
@@ -89,7 +99,8 @@ public sealed class CompositeStep : ITiledStep
         // Only the scenes over the tile are opened (from their headers): a national year has thousands, a tile tens.
         using ObservationReader reader = settings.OpenReader(reaching: window);
         var compositor = new GeomedianCompositor(reader, settings.ToCompositeOptions(threads));
-        compositor.WriteWindow(window, Path.Combine(outputFolder, Mosaic), Path.Combine(outputFolder, Mads), Path.Combine(outputFolder, Count));
+        compositor.WriteWindow(window, Path.Combine(outputFolder, Mosaic), Path.Combine(outputFolder, Mads), Path.Combine(outputFolder, Count),
+            settings.MinObservations > 0 ? Path.Combine(outputFolder, Window) : null);
         AtomicFile.WriteAllText(Path.Combine(outputFolder, ImageList), string.Concat(reader.Images.Select(i => i.Path + "\n")));
     }
 
@@ -113,9 +124,18 @@ public sealed class CompositeStep : ITiledStep
                 withData += c > 0 ? 1 : 0;
             }
         });
+        string? widening = null;
+        if (settings.MinObservations > 0)
+        {
+            widening = Path.Combine(outputFolder, Window);
+            TileStitcher.Stitch<ushort>(plan, Window, compositor.OutputOptions(CompositeOutput.Widening), widening);
+        }
+
         var summary = new CompositeSummary(compositor.Grid.PixelCount, withData, reader.ObservationCount);
-        compositor.WriteProvenance(mosaic, mads, count, summary, settings.Provenance());
-        return [mosaic, mads, count, GeomedianCompositor.ProvenancePath(mosaic)];
+        compositor.WriteProvenance(mosaic, mads, count, summary, settings.Provenance(), widening);
+        return widening is null
+            ? [mosaic, mads, count, GeomedianCompositor.ProvenancePath(mosaic)]
+            : [mosaic, mads, count, widening, GeomedianCompositor.ProvenancePath(mosaic)];
     }
 
     /// <summary>The options as <c>urban composite</c> reads them (the same defaults and spellings).</summary>
@@ -129,10 +149,19 @@ public sealed class CompositeStep : ITiledStep
             throw new ArgumentException($"--scenes must be an absolute path in a plan, not '{scenes}'");
         }
 
+        string? stac = o.Get("stac");
+        if (stac is not null && !Path.IsPathRooted(stac))
+        {
+            throw new ArgumentException($"--stac must be an absolute path in a plan, not '{stac}'");
+        }
+
         return new CompositeSettings
         {
             Images = o.GetAll("images"),
             Scenes = scenes,
+            Stac = stac,
+            MinObservations = Integer(o, "min-observations") ?? defaults.MinObservations,
+            MaxWidening = Integer(o, "max-widening") ?? defaults.MaxWidening,
             From = o.Get("from"),
             To = o.Get("to"),
             Period = o.Get("period"),

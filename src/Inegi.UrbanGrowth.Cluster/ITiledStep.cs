@@ -20,6 +20,13 @@ public interface ITiledStep
     /// <summary>The rasters each tile writes and the merge stitches (one VRT of the tiles each), e.g. <c>map.tif</c>.</summary>
     IReadOnlyList<string> TileRasters { get; }
 
+    /// <summary>
+    /// The rasters each tile of a plan with these options writes (one VRT of the tiles each): <see cref="TileRasters"/>
+    /// unless the names depend on the options, as <c>growth</c>'s <c>independent_&lt;year&gt;.tif</c> do.
+    /// </summary>
+    /// <param name="options">The plan's options.</param>
+    IReadOnlyList<string> TileRastersFor(StepOptions options) => TileRasters;
+
     /// <summary>Checks the options and inputs (opens the files) and returns the size of the grid the tiles split.</summary>
     /// <param name="options">The options as given.</param>
     /// <exception cref="DataFileException">An input cannot be used; the message names it.</exception>
@@ -90,7 +97,7 @@ public readonly record struct TileWindow(int Index, PixelWindow Cells);
 public static class TiledSteps
 {
     /// <summary>
-    /// Every registered step. To add one (e.g. <c>growth</c>), implement <see cref="ITiledStep"/>
+    /// Every registered step. To add one, implement <see cref="ITiledStep"/>
     /// and add an instance here: the plan command, the task runner, status and merge pick it up.
     /// </summary>
     public static IReadOnlyList<ITiledStep> All { get; } =
@@ -99,6 +106,7 @@ public static class TiledSteps
         new ChangeStep(),
         new CompositeStep(),
         new SeriesStep(),
+        new GrowthStep(),
     ];
 
     /// <summary>The step of that name.</summary>

@@ -105,7 +105,7 @@ public static class PlanMerger
     {
         ArgumentNullException.ThrowIfNull(plan);
         var written = new List<string>();
-        foreach (string raster in plan.Step.TileRasters)
+        foreach (string raster in plan.Step.TileRastersFor(plan.Options))
         {
             string vrt = Path.Combine(plan.Folder, Path.ChangeExtension(raster, ".vrt"));
             if (TileStitcher.WriteVrt(plan, raster, vrt) > 0)
@@ -139,7 +139,7 @@ public static class PlanMerger
         foreach (PlanInput input in plan.Inputs)
         {
             if (string.Equals(Path.GetDirectoryName(input.Path), full, StringComparison.Ordinal)
-                && plan.Step.TileRasters.Any(r => string.Equals(Path.GetFileName(input.Path), r, StringComparison.Ordinal)))
+                && plan.Step.TileRastersFor(plan.Options).Any(r => string.Equals(Path.GetFileName(input.Path), r, StringComparison.Ordinal)))
             {
                 throw new ArgumentException($"--out {outputFolder} would overwrite the input {input.Path}");
             }

@@ -16,6 +16,19 @@ public sealed record CompositeSettings
     /// <summary>A folder of Landsat scenes, scanned by <see cref="SceneInventory"/> (instead of <see cref="Images"/>).</summary>
     public string? Scenes { get; init; }
 
+    /// <summary>A STAC ItemCollection JSON file listing the scenes, read by <see cref="StacCatalog"/> (instead of <see cref="Scenes"/> or <see cref="Images"/>).</summary>
+    public string? Stac { get; init; }
+
+    /// <summary>
+    /// Clear observations a pixel needs in the period before its window widens (<see cref="MaxWidening"/>); 0 (default):
+    /// never widen. Needs a period (<see cref="Period"/>, or both <see cref="From"/> and <see cref="To"/>) of
+    /// <see cref="Scenes"/> or <see cref="Stac"/>.
+    /// </summary>
+    public int MinObservations { get; init; }
+
+    /// <summary>Most widening steps, each adding the period's length in days on both sides (default 2).</summary>
+    public int MaxWidening { get; init; } = 2;
+
     /// <summary>First acquisition date kept from <see cref="Scenes"/>, <c>yyyy-MM-dd</c>; null: no limit.</summary>
     public string? From { get; init; }
 
@@ -81,14 +94,19 @@ public sealed record CompositeSettings
     /// <exception cref="DataFileException">The scene folder holds no usable scene in the period, or a scene is incomplete.</exception>
     public IReadOnlyList<CompositeImage> CompositeImages()
     {
-        if (Scenes is not null)
+        if (Scenes is not null || Stac is not null)
         {
-            return [.. SceneObservations().Select(s => s.Image)];
+            return [.. WidenedObservations().Select(s => s.Scene.Image)];
         }
 
         if (From is not null || To is not null || Period is not null)
         {
             throw new ArgumentException("--from, --to and --period select scenes of --scenes; per-date --images are all used");
+        }
+
+        if (MinObservations != 0)
+        {
+            throw new ArgumentException("--min-observations widens the period of --scenes or --stac; per-date --images are all used");
         }
 
         if (Images.Count == 0)
@@ -109,14 +127,75 @@ public sealed record CompositeSettings
     /// <exception cref="DataFileException">The folder holds no scene in the period, or a scene is incomplete.</exception>
     public IReadOnlyList<SceneObservation> SceneObservations()
     {
-        if (Scenes is null)
+        (DateOnly? from, DateOnly? to) = PeriodDates();
+        return Archive(from, to);
+    }
+
+    /// <summary>
+    /// The scenes read when <see cref="MinObservations"/> asks for widening: those of the period (step 0) and those of
+    /// the widened windows around it, step k holding the scenes within k x the period's length (in days) of it, up to
+    /// <see cref="MaxWidening"/>; without widening, the period's scenes, all at step 0. By date, then id.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="SceneObservations"/>, or widening asked for without a closed period or with a bad count.</exception>
+    /// <exception cref="DataFileException">As <see cref="SceneObservations"/>.</exception>
+    public IReadOnlyList<(SceneObservation Scene, int Step)> WidenedObservations()
+    {
+        (DateOnly? from, DateOnly? to) = PeriodDates();
+        if (MinObservations < 0 || MinObservations > ushort.MaxValue)
         {
-            throw new ArgumentException("no --scenes folder given");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--min-observations must be 0 (no widening) or more, not {MinObservations}"));
+        }
+
+        if (MaxWidening is < 0 or > 100)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--max-widening must be 0 to 100 steps, not {MaxWidening}"));
+        }
+
+        if (MinObservations == 0 || MaxWidening == 0)
+        {
+            return [.. Archive(from, to).Select(s => (s, 0))];
+        }
+
+        if (from is not DateOnly start || to is not DateOnly end)
+        {
+            throw new ArgumentException("--min-observations widens a period: give --period, or both --from and --to");
+        }
+
+        int length = end.DayNumber - start.DayNumber + 1;
+        _ = Archive(start, end); // the period itself must hold a scene
+        IReadOnlyList<SceneObservation> wide = Archive(start.AddDays(-MaxWidening * length), end.AddDays(MaxWidening * length));
+        return [.. wide.Select(s => (s, Step(s.Date)))];
+
+        int Step(DateOnly d) => d < start ? (start.DayNumber - d.DayNumber + length - 1) / length : d > end ? (d.DayNumber - end.DayNumber + length - 1) / length : 0;
+    }
+
+    /// <summary>The widening step of each image of <see cref="CompositeImages"/> (null when no widening is asked for).</summary>
+    public IReadOnlyList<int>? WideningSteps() =>
+        MinObservations > 0 && MaxWidening > 0 && (Scenes is not null || Stac is not null) ? [.. WidenedObservations().Select(s => s.Step)] : null;
+
+    private IReadOnlyList<SceneObservation> Archive(DateOnly? from, DateOnly? to)
+    {
+        string source = Stac ?? Scenes!;
+        IReadOnlyList<SceneObservation> scenes = Stac is not null ? StacCatalog.Read(Stac, from, to) : SceneInventory.Scan(Scenes!, from, to);
+        return scenes.Count > 0 ? scenes
+            : throw new DataFileException(source, $"holds no Landsat scene acquired from {from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"} to {to?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the end"}");
+    }
+
+    private (DateOnly? From, DateOnly? To) PeriodDates()
+    {
+        if (Scenes is null && Stac is null)
+        {
+            throw new ArgumentException("no --scenes folder or --stac file given");
+        }
+
+        if (Scenes is not null && Stac is not null)
+        {
+            throw new ArgumentException("give either --scenes or --stac, not both");
         }
 
         if (Images.Count > 0 || QualityBands.Count > 0)
         {
-            throw new ArgumentException("give either --images (with --qa) or --scenes, not both");
+            throw new ArgumentException($"give either --images (with --qa) or {(Stac is null ? "--scenes" : "--stac")}, not both");
         }
 
         DateOnly? from = ParseDate(From, "--from"), to = ParseDate(To, "--to");
@@ -136,9 +215,7 @@ public sealed record CompositeSettings
             throw new ArgumentException($"--from {From} is after --to {To}");
         }
 
-        IReadOnlyList<SceneObservation> scenes = SceneInventory.Scan(Scenes, from, to);
-        return scenes.Count > 0 ? scenes
-            : throw new DataFileException(Scenes, $"holds no Landsat scene acquired from {from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the start"} to {to?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "the end"}");
+        return (from, to);
     }
 
     /// <summary>How values become reflectance and what is masked.</summary>
@@ -228,7 +305,11 @@ public sealed record CompositeSettings
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--tile must be at least 16 pixels, not {TileSize}"));
         }
 
-        return new CompositeOptions { Geomedian = geomedian, MaxDegreeOfParallelism = threads, TileSize = TileSize };
+        return new CompositeOptions
+        {
+            Geomedian = geomedian, MaxDegreeOfParallelism = threads, TileSize = TileSize,
+            MinObservations = MinObservations, WideningSteps = WideningSteps(),
+        };
     }
 
     /// <summary>Opens the observations on the target grid (checks every image and quality band).</summary>
@@ -273,11 +354,11 @@ public sealed record CompositeSettings
             entries["cloud_dilation"] = CloudDilation.ToString(CultureInfo.InvariantCulture);
         }
 
-        if (Scenes is not null)
+        if (Scenes is not null || Stac is not null)
         {
             // Scenes carry their own conversion and quality encoding; the run's scale, offset, nodata, bands and
             // qa_format above do not apply to them.
-            entries["scenes"] = Path.GetFullPath(Scenes);
+            entries[Stac is null ? "scenes" : "stac"] = Path.GetFullPath(Stac ?? Scenes!);
             entries["from"] = From ?? "";
             entries["to"] = To ?? "";
             if (Period is not null)
@@ -291,6 +372,13 @@ public sealed record CompositeSettings
             foreach (SceneObservation scene in SceneObservations().Where(s => s.Assumption is not null).Take(1))
             {
                 entries["assumed"] = scene.Assumption!;
+            }
+
+            if (MinObservations > 0 && MaxWidening > 0)
+            {
+                entries["min_observations"] = MinObservations.ToString(CultureInfo.InvariantCulture);
+                entries["max_widening"] = MaxWidening.ToString(CultureInfo.InvariantCulture);
+                entries["widening_step_days"] = (PeriodDates() is (DateOnly f, DateOnly t) ? t.DayNumber - f.DayNumber + 1 : 0).ToString(CultureInfo.InvariantCulture);
             }
         }
 

@@ -16,6 +16,16 @@ public sealed record CompositeOptions
 
     /// <summary>Worker threads (-1: all cores). Results are the same bytes whatever the value.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>
+    /// Clear observations a pixel needs before its window widens (0: never). With <see cref="WideningSteps"/>, a pixel
+    /// uses the observations of steps 0..k for the smallest k that gives it this many, or, when no step does, the
+    /// smallest k that gives it as many as all the steps together; <see cref="CompositeTileResult.Widening"/> records k.
+    /// </summary>
+    public int MinObservations { get; init; }
+
+    /// <summary>The widening step of each observation, in the reader's order (0: inside the period); null: all 0.</summary>
+    public IReadOnlyList<int>? WideningSteps { get; init; }
 }
 
 /// <summary>The result of one output tile: reflectance geomedian, the three MADs and COUNT, band-planar over the window.</summary>
@@ -23,7 +33,11 @@ public sealed record CompositeOptions
 /// <param name="Median">Bands x pixels reflectance; NaN where COUNT is 0.</param>
 /// <param name="Deviations">EMAD, SMAD, BCMAD planes; NaN where COUNT is 0.</param>
 /// <param name="Count">Usable observations per pixel.</param>
-public sealed record CompositeTileResult(PixelWindow Window, float[] Median, float[] Deviations, ushort[] Count);
+public sealed record CompositeTileResult(PixelWindow Window, float[] Median, float[] Deviations, ushort[] Count)
+{
+    /// <summary>The widening step each pixel used (0: the period itself); all 0 without widening.</summary>
+    public ushort[] Widening { get; init; } = new ushort[Count.Length];
+}
 
 /// <summary>The outputs of a composite run.</summary>
 public enum CompositeOutput
@@ -36,6 +50,9 @@ public enum CompositeOutput
 
     /// <summary>Usable observations per pixel: UInt16, no nodata.</summary>
     Count,
+
+    /// <summary>The widening step each pixel used (<see cref="CompositeOptions.MinObservations"/>): UInt16, no nodata.</summary>
+    Widening,
 }
 
 /// <summary>What a composite run did.</summary>
@@ -78,6 +95,13 @@ public sealed class GeomedianCompositor
         {
             throw new ArgumentException($"{reader.ObservationCount} observations: COUNT is UInt16, at most 65535.");
         }
+
+        if (_options.WideningSteps is { } steps && (steps.Count != reader.ObservationCount || steps.Any(k => k is < 0 or > ushort.MaxValue)))
+        {
+            throw new ArgumentException($"WideningSteps must give a step of 0..65535 for each of the {reader.ObservationCount} observations.", nameof(options));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MinObservations, nameof(CompositeOptions.MinObservations));
     }
 
     /// <summary>The target grid.</summary>
@@ -95,6 +119,12 @@ public sealed class GeomedianCompositor
         var median = new float[bands * pixels];
         var deviations = new float[3 * pixels];
         var count = new ushort[pixels];
+        var widening = new ushort[pixels];
+        if (_options.MinObservations > 0 && _options.WideningSteps is { } steps && steps.Any(k => k > 0))
+        {
+            int[] step = [.. steps];
+            Parallel.For(0, (pixels + 255) / 256, parallel, c => Widen(stack, n, bands, pixels, step, c * 256, Math.Min(pixels, (c * 256) + 256), widening));
+        }
 
         // Chunks of whole blocks of four pixels: each pixel's value is independent of the others, so any split gives the same bytes.
         const int chunk = 256;
@@ -106,7 +136,55 @@ public sealed class GeomedianCompositor
             Geomedian.ComputeDeviationsRange(block, median, deviations, count, start, end);
         });
 
-        return new CompositeTileResult(window, median, deviations, count);
+        return new CompositeTileResult(window, median, deviations, count) { Widening = widening };
+    }
+
+    /// <summary>
+    /// Picks each pixel's widening step from its clear observations per step and masks (NaN) the observations beyond
+    /// it, so that the geomedian, MADs and COUNT see only the window used. Per pixel, so independent of tiles and threads.
+    /// </summary>
+    private void Widen(float[] stack, int n, int bands, int pixels, int[] step, int start, int end, ushort[] widening)
+    {
+        int maxStep = step.Max();
+        Span<int> perStep = stackalloc int[maxStep + 1];
+        for (int p = start; p < end; p++)
+        {
+            perStep.Clear();
+            for (int o = 0; o < n; o++)
+            {
+                bool usable = true;
+                for (int b = 0; b < bands && usable; b++)
+                {
+                    usable = float.IsFinite(stack[(((o * bands) + b) * pixels) + p]);
+                }
+
+                perStep[step[o]] += usable ? 1 : 0;
+            }
+
+            int total = 0;
+            foreach (int c in perStep)
+            {
+                total += c;
+            }
+
+            int k = 0, sum = perStep[0];
+            while (k < maxStep && sum < _options.MinObservations && sum < total)
+            {
+                sum += perStep[++k];
+            }
+
+            widening[p] = (ushort)k;
+            for (int o = 0; o < n; o++)
+            {
+                if (step[o] > k)
+                {
+                    for (int b = 0; b < bands; b++)
+                    {
+                        stack[(((o * bands) + b) * pixels) + p] = float.NaN;
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -118,10 +196,11 @@ public sealed class GeomedianCompositor
     /// <param name="madsPath">The MADs GeoTIFF, or null.</param>
     /// <param name="countPath">The COUNT GeoTIFF, or null.</param>
     /// <param name="provenance">Extra entries (the command line's options) for the provenance JSON, or null.</param>
-    public CompositeSummary Write(string mosaicPath, string? madsPath = null, string? countPath = null, IReadOnlyDictionary<string, string>? provenance = null)
+    /// <param name="wideningPath">The UInt16 band of the widening step each pixel used (<see cref="CompositeOptions.MinObservations"/>), or null.</param>
+    public CompositeSummary Write(string mosaicPath, string? madsPath = null, string? countPath = null, IReadOnlyDictionary<string, string>? provenance = null, string? wideningPath = null)
     {
-        CompositeSummary summary = WriteRegion(new PixelWindow(0, 0, Grid.Width, Grid.Height), mosaicPath, madsPath, countPath);
-        WriteProvenance(mosaicPath, madsPath, countPath, summary, provenance);
+        CompositeSummary summary = WriteRegion(new PixelWindow(0, 0, Grid.Width, Grid.Height), mosaicPath, madsPath, countPath, wideningPath);
+        WriteProvenance(mosaicPath, madsPath, countPath, summary, provenance, wideningPath);
         return summary;
     }
 
@@ -140,15 +219,16 @@ public sealed class GeomedianCompositor
     /// <param name="mosaicPath">The window's mosaic GeoTIFF.</param>
     /// <param name="madsPath">The window's MADs GeoTIFF, or null.</param>
     /// <param name="countPath">The window's COUNT GeoTIFF, or null.</param>
+    /// <param name="wideningPath">The window's widening-step GeoTIFF, or null.</param>
     /// <returns>The window's pixels and those with data.</returns>
-    public CompositeSummary WriteWindow(PixelWindow window, string mosaicPath, string? madsPath = null, string? countPath = null)
+    public CompositeSummary WriteWindow(PixelWindow window, string mosaicPath, string? madsPath = null, string? countPath = null, string? wideningPath = null)
     {
         if (window.Width < 1 || window.Height < 1 || !window.IsInside(Grid.Width, Grid.Height))
         {
             throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be a non-empty part of the target grid.");
         }
 
-        return WriteRegion(window, mosaicPath, madsPath, countPath);
+        return WriteRegion(window, mosaicPath, madsPath, countPath, wideningPath);
     }
 
     /// <summary>The writer settings of each output of <see cref="Write"/> (whole grid): a merge of windows writes with these to get the same bytes.</summary>
@@ -163,9 +243,11 @@ public sealed class GeomedianCompositor
         };
         return output switch
         {
-            CompositeOutput.Mosaic => options,
+            // The mosaic is what people look at, zoomed out too: averaged overviews (nodata left out) down to one tile.
+            // COUNT, the MADs and the widening step are analysis layers, read at full resolution only.
+            CompositeOutput.Mosaic => options with { OverviewFactors = GeoTiffWriter.OverviewFactorsFor(g.Width, g.Height, options.TileSize), OverviewResampling = OverviewResampling.Average },
             CompositeOutput.Deviations => options with { BandCount = 3, SampleType = RasterSampleType.Float32, NoData = double.NaN },
-            CompositeOutput.Count => options with { BandCount = 1, NoData = null },
+            CompositeOutput.Count or CompositeOutput.Widening => options with { BandCount = 1, NoData = null },
             _ => throw new ArgumentOutOfRangeException(nameof(output), output, "Unknown output."),
         };
     }
@@ -179,18 +261,19 @@ public sealed class GeomedianCompositor
     /// <param name="countPath">The COUNT GeoTIFF, or null.</param>
     /// <param name="summary">The whole grid's summary.</param>
     /// <param name="provenance">Extra entries (the command line's options), or null.</param>
-    public void WriteProvenance(string mosaicPath, string? madsPath, string? countPath, CompositeSummary summary, IReadOnlyDictionary<string, string>? provenance = null)
+    /// <param name="wideningPath">The widening-step GeoTIFF, or null.</param>
+    public void WriteProvenance(string mosaicPath, string? madsPath, string? countPath, CompositeSummary summary, IReadOnlyDictionary<string, string>? provenance = null, string? wideningPath = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(mosaicPath);
         ArgumentNullException.ThrowIfNull(summary);
-        AtomicFile.WriteAllText(ProvenancePath(mosaicPath), ProvenanceJson(mosaicPath, madsPath, countPath, summary, provenance));
+        AtomicFile.WriteAllText(ProvenancePath(mosaicPath), ProvenanceJson(mosaicPath, madsPath, countPath, wideningPath, summary, provenance));
     }
 
     /// <summary>Composites a region block by block from its corner and streams it to the outputs (georeferenced at the region's corner).</summary>
-    private CompositeSummary WriteRegion(PixelWindow region, string mosaicPath, string? madsPath, string? countPath)
+    private CompositeSummary WriteRegion(PixelWindow region, string mosaicPath, string? madsPath, string? countPath, string? wideningPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(mosaicPath);
-        string[] outputs = [.. new[] { mosaicPath, madsPath, countPath }.OfType<string>().Select(Path.GetFullPath)];
+        string[] outputs = [.. new[] { mosaicPath, madsPath, countPath, wideningPath }.OfType<string>().Select(Path.GetFullPath)];
         foreach (CompositeImage image in _reader.Images)
         {
             foreach (string input in image.Files)
@@ -204,7 +287,7 @@ public sealed class GeomedianCompositor
 
         if (outputs.Distinct(StringComparer.Ordinal).Count() != outputs.Length)
         {
-            throw new ArgumentException("--out, --mads and --count must be different files.");
+            throw new ArgumentException("--out, --mads, --count and --window must be different files.");
         }
 
         int bands = _reader.BandCount, tile = _options.TileSize, width = region.Width;
@@ -213,6 +296,7 @@ public sealed class GeomedianCompositor
         {
             Width = region.Width,
             Height = region.Height,
+            OverviewFactors = output == CompositeOutput.Mosaic ? GeoTiffWriter.OverviewFactorsFor(region.Width, region.Height, OutputOptions(output).TileSize) : [],
             GeoTransform = region.X == 0 && region.Y == 0 ? Grid.GeoTransform : Grid.GeoTransform with { OriginX = originX, OriginY = originY },
         };
 
@@ -220,6 +304,7 @@ public sealed class GeomedianCompositor
         using GeoTiffWriter mosaic = GeoTiffWriter.Create(mosaicPath, Options(CompositeOutput.Mosaic));
         using GeoTiffWriter? mads = madsPath is null ? null : GeoTiffWriter.Create(madsPath, Options(CompositeOutput.Deviations));
         using GeoTiffWriter? counts = countPath is null ? null : GeoTiffWriter.Create(countPath, Options(CompositeOutput.Count));
+        using GeoTiffWriter? widening = wideningPath is null ? null : GeoTiffWriter.Create(wideningPath, Options(CompositeOutput.Widening));
         for (int y = 0; y < region.Height; y += tile)
         {
             int rows = Math.Min(tile, region.Height - y);
@@ -227,6 +312,7 @@ public sealed class GeomedianCompositor
             var mosaicRows = new ushort[bands * area];
             var madRows = mads is null ? [] : new float[3 * area];
             var countRows = new ushort[area];
+            var wideningRows = widening is null ? [] : new ushort[area];
             for (int x = 0; x < width; x += tile)
             {
                 var window = new PixelWindow(region.X + x, region.Y + y, Math.Min(tile, width - x), rows);
@@ -238,6 +324,11 @@ public sealed class GeomedianCompositor
                     {
                         int src = (r * window.Width) + c, dst = (r * width) + x + c;
                         countRows[dst] = t.Count[src];
+                        if (widening is not null)
+                        {
+                            wideningRows[dst] = t.Widening[src];
+                        }
+
                         for (int b = 0; b < bands; b++)
                         {
                             mosaicRows[(b * area) + dst] = ToDigitalNumber(t.Median[(b * wp) + src]);
@@ -259,11 +350,13 @@ public sealed class GeomedianCompositor
             mosaic.WriteRows<ushort>(mosaicRows);
             mads?.WriteRows<float>(madRows);
             counts?.WriteRows<ushort>(countRows);
+            widening?.WriteRows<ushort>(wideningRows);
         }
 
         mosaic.Commit();
         mads?.Commit();
         counts?.Commit();
+        widening?.Commit();
         return new CompositeSummary(region.PixelCount, withData, _reader.ObservationCount);
     }
 
@@ -277,7 +370,7 @@ public sealed class GeomedianCompositor
     public static ushort ToDigitalNumber(float reflectance) =>
         float.IsNaN(reflectance) ? (ushort)0 : (ushort)Math.Clamp(Math.Round(reflectance * 10000.0, MidpointRounding.AwayFromZero), 1, ushort.MaxValue);
 
-    private string ProvenanceJson(string mosaicPath, string? madsPath, string? countPath, CompositeSummary summary, IReadOnlyDictionary<string, string>? extra)
+    private string ProvenanceJson(string mosaicPath, string? madsPath, string? countPath, string? wideningPath, CompositeSummary summary, IReadOnlyDictionary<string, string>? extra)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -301,7 +394,7 @@ public sealed class GeomedianCompositor
             w.WriteEndObject();
             w.WriteStartObject("outputs");
             w.WriteString("mosaic", Path.GetFileName(mosaicPath));
-            w.WriteString("mosaic_encoding", "UInt16 reflectance x 10000, nodata 0; bands blue, green, red, nir, swir1, swir2");
+            w.WriteString("mosaic_encoding", "UInt16 reflectance x 10000, nodata 0; bands blue, green, red, nir, swir1, swir2; internal overviews averaged");
             if (madsPath is not null)
             {
                 w.WriteString("mads", Path.GetFileName(madsPath));
@@ -313,13 +406,26 @@ public sealed class GeomedianCompositor
                 w.WriteString("count", Path.GetFileName(countPath));
             }
 
+            if (wideningPath is not null)
+            {
+                w.WriteString("window", Path.GetFileName(wideningPath));
+                w.WriteString("window_encoding", "UInt16 widening step per pixel: 0 the period, k the period widened by k x its length on both sides");
+            }
+
             w.WriteEndObject();
             w.WriteNumber("pixels", summary.Pixels);
             w.WriteNumber("pixels_with_data", summary.PixelsWithData);
             w.WriteStartArray("observations");
+            int index = 0;
             foreach (CompositeImage image in _reader.Images)
             {
                 w.WriteStartObject();
+                if (_options.WideningSteps is { } steps && _options.MinObservations > 0)
+                {
+                    w.WriteNumber("widening_step", steps[index]);
+                }
+
+                index++;
                 if (image.SceneId is not null)
                 {
                     w.WriteString("scene", image.SceneId);

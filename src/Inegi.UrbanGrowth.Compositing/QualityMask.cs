@@ -20,6 +20,20 @@ public enum QualityFormat
     /// 14-15 cloud confidence (a flag counts when its confidence is high); no shadow or saturation flags.
     /// </summary>
     LandsatPreCollection,
+
+    /// <summary>
+    /// Digital Earth Australia's ARD <c>fmask</c> (ga_ls*_ard_3, <c>oa_fmask</c>): 0 nodata, 1 valid, 2 cloud,
+    /// 3 cloud shadow, 4 snow, 5 water (kept).
+    /// </summary>
+    DeaFmask,
+
+    /// <summary>
+    /// Geoscience Australia's pixel quality (PQ25, the Open Data Cube's <c>pqa</c> / <c>pixelquality</c>), a bit set
+    /// when a test passed: bits 0-7 band 1, 2, 3, 4, 5, 6.1, 6.2, 7 not saturated, 8 contiguous (every band has data),
+    /// 9 land (ignored: water is kept), 10 no ACCA cloud, 11 no Fmask cloud, 12 no ACCA cloud shadow, 13 no Fmask cloud
+    /// shadow. Saturation looks at the reflective bands (0-4 and 7), as GA's WOfS does; no snow or cirrus test exists.
+    /// </summary>
+    GaPixelQuality,
 }
 
 /// <summary>What a quality band may remove. <see cref="Default"/> is the documented default.</summary>
@@ -92,6 +106,21 @@ public static class QualityMask
                     || (Has(MaskedConditions.Snow) && ((q >> 10) & 3) == 3)
                     || (Has(MaskedConditions.Cirrus) && ((q >> 12) & 3) == 3)
                     || (Has(MaskedConditions.Cloud) && ((q >> 14) & 3) == 3));
+            case QualityFormat.DeaFmask:
+                return q switch
+                {
+                    1 or 5 => true,
+                    2 => !Has(MaskedConditions.Cloud),
+                    3 => !Has(MaskedConditions.CloudShadow),
+                    4 => !Has(MaskedConditions.Snow),
+                    _ => !Has(MaskedConditions.Fill),
+                };
+            case QualityFormat.GaPixelQuality:
+                const uint reflectiveNotSaturated = 0x9F, contiguous = 1 << 8, noCloud = (1 << 10) | (1 << 11), noShadow = (1 << 12) | (1 << 13);
+                return !((Has(MaskedConditions.Fill) && (q & contiguous) == 0)
+                    || (Has(MaskedConditions.Saturation) && (q & reflectiveNotSaturated) != reflectiveNotSaturated)
+                    || (Has(MaskedConditions.Cloud) && (q & noCloud) != noCloud)
+                    || (Has(MaskedConditions.CloudShadow) && (q & noShadow) != noShadow));
             case QualityFormat.Fmask:
                 return q switch
                 {

@@ -14,6 +14,19 @@ public enum LandsatProduct
 
     /// <summary>Pre-collection Level 1 (Landsat 8 before 2017): as Collection 1 but with the older <c>BQA</c> bits.</summary>
     PreCollectionLevel1,
+
+    /// <summary>
+    /// Open Data Cube / Digital Earth Australia analysis-ready data (ga_ls*_ard_3): <c>*_nbart_blue.tif</c> ...
+    /// <c>*_nbart_swir_2.tif</c> and <c>*_fmask.tif</c>; value / 10000, nodata -999, fmask classes.
+    /// </summary>
+    DeaArd,
+
+    /// <summary>
+    /// Geoscience Australia's earlier NBAR (or NBART) scenes with their PQ25 pixel quality (as the Open Data Cube's
+    /// <c>ls5_nbar_scene</c> / <c>ls5_pq_scene</c>): <c>LS5_TM_NBAR_..._B10.tif</c> ... <c>_B70.tif</c> and
+    /// <c>LS5_TM_PQ_..._*.tif</c>; value / 10000, nodata -999.
+    /// </summary>
+    GaNbar,
 }
 
 /// <summary>One scene found by <see cref="SceneInventory.Scan"/>: an observation date with its files and conversion.</summary>
@@ -64,8 +77,9 @@ public static partial class SceneInventory
         }
 
         var scenes = new List<SceneObservation>();
-        foreach (IGrouping<(string Folder, string Prefix), (string Path, string Role)> group in Directory
-            .EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+        string[] all = [.. Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+        foreach (IGrouping<(string Folder, string Prefix), (string Path, string Role)> group in all
+            .Where(path => !IsAnalysisReadyFile(path))
             .Select(path => (Path: path, Match: SceneFile().Match(System.IO.Path.GetFileName(path))))
             .Where(f => f.Match.Success)
             .GroupBy(f => (System.IO.Path.GetDirectoryName(f.Path)!, f.Match.Groups["prefix"].Value), f => (f.Path, f.Match.Groups["role"].Value.ToUpperInvariant())))
@@ -83,6 +97,7 @@ public static partial class SceneInventory
             }
         }
 
+        scenes.AddRange(ScanAnalysisReady(all).Where(scene => (from is null || scene.Date >= from) && (to is null || scene.Date <= to)));
         return [.. scenes.OrderBy(s => s.Date).ThenBy(s => s.Id, StringComparer.Ordinal)];
     }
 

@@ -33,12 +33,24 @@ public sealed record DemoOptions
     /// <summary>Cross-validation folds.</summary>
     public int Folds { get; init; } = 10;
 
+    /// <summary>
+    /// Whether each year's mosaic is made from scenes, as a user makes it: a synthetic Landsat Collection 2 Level 2
+    /// archive of the year is written (<see cref="SyntheticArchiveWriter"/>) and composited by the geomedian onto the
+    /// scene's grid. False (the default, several times faster: docs/synthetic.md, "Cost") renders the yearly mosaics
+    /// directly, as <c>urban synth</c> does.
+    /// </summary>
+    public bool FromScenes { get; init; }
+
+    /// <summary>With <see cref="FromScenes"/>: acquisitions per frame and year, spread through the year (0: every 16-day revisit of each satellite).</summary>
+    public int AcquisitionsPerFrame { get; init; } = 6;
+
     /// <summary>The folder holding the real Landsat scenes (<c>shared/data</c>); searched for when null; skipped when absent.</summary>
     public string? RealDataFolder { get; init; }
 }
 
 /// <summary>
-/// The whole pipeline on embedded default data: synthesize a multi-year scene, sample, extract features, train the
+/// The whole pipeline on embedded default data: synthesize a multi-year scene (by default as a Landsat scene archive
+/// composited into each year's mosaic), sample, extract features, train the
 /// pilot's recipe and the prevalence-corrected one, cross-validate (random and spatial folds), classify every year,
 /// compute growth and the urban time series, draw quick-looks, apply the model to the real Landsat scenes, and write a
 /// markdown report of the figures.
@@ -68,7 +80,7 @@ public static class DemoRunner
         // 1. Scene.
         var scene = new SyntheticScene(new SyntheticSceneOptions { CellsX = options.CellsX, CellsY = options.CellsY, Years = [.. options.Years], Seed = options.Seed });
         string sceneFolder = Path.Combine(outputFolder, "scene");
-        SyntheticSceneFiles files = SyntheticSceneWriter.Write(scene, sceneFolder, progress);
+        SyntheticSceneFiles files = options.FromScenes ? SyntheticSceneWriter.WriteGridFiles(scene, sceneFolder) : SyntheticSceneWriter.Write(scene, sceneFolder, progress);
         int first = options.Years[0], last = options.Years[^1];
         Log($"synthesized {scene.GridWidth} x {scene.GridHeight} cells ({scene.MosaicWidth} x {scene.MosaicHeight} px, EPSG:{scene.Epsg}) for {string.Join(", ", options.Years)} in {step.Elapsed.TotalSeconds:F1} s");
         report.AppendLine("## Scene").AppendLine()
@@ -81,6 +93,10 @@ public static class DemoRunner
         }
 
         report.AppendLine();
+        if (options.FromScenes)
+        {
+            SceneMosaics.Make(scene, files, Path.Combine(outputFolder, "scenes"), options.AcquisitionsPerFrame, options.Seed, report, Log, progress);
+        }
 
         // 2. Sample and features.
         step.Restart();

@@ -55,6 +55,20 @@ public static class SyntheticSceneWriter
         return files;
     }
 
+    /// <summary>Writes the label grids of every year and the zone raster into <paramref name="folder"/>, without the mosaics (which then come from compositing a scene archive).</summary>
+    /// <param name="scene">The scene.</param>
+    /// <param name="folder">The output folder (created if needed).</param>
+    /// <returns>The file names; <see cref="SyntheticSceneFiles.Mosaic"/> names a file not written.</returns>
+    public static SyntheticSceneFiles WriteGridFiles(SyntheticScene scene, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        Directory.CreateDirectory(folder);
+        var files = new SyntheticSceneFiles(folder, scene.Years);
+        WriteGridFiles(scene, files);
+        return files;
+    }
+
     /// <summary>Writes the label grids of every year and the zone raster.</summary>
     /// <param name="scene">The scene.</param>
     /// <param name="files">Where.</param>

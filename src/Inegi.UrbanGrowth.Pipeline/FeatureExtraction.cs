@@ -11,7 +11,8 @@ public readonly record struct FeatureExtractionSummary(long Written, long Incomp
 
 /// <summary>
 /// Computes the patch features of cells and streams them to a features CSV (SPEC 8), with the feature settings in a
-/// sidecar JSON file. Cells are processed in parallel batches; rows come out in a deterministic order.
+/// sidecar JSON file. Cells are read through a <see cref="CellFeatureSource"/>: in storage (cell-id) order, in parallel
+/// batches; rows come out in cell-id order whatever the thread count.
 /// </summary>
 public static class FeatureExtraction
 {
@@ -31,55 +32,20 @@ public static class FeatureExtraction
     {
         ArgumentNullException.ThrowIfNull(mosaic);
         ArgumentNullException.ThrowIfNull(grid);
-        var extractor = new CellFeatureExtractor(settings);
-        if (cells is not null)
-        {
-            // Row-major order reads each block of the mosaic once through the reader's cache; a random order would
-            // decode a whole tile per cell.
-            SampledCell[] sorted = [.. cells];
-            Array.Sort(sorted, static (a, b) => a.CellId.CompareTo(b.CellId));
-            cells = sorted;
-        }
-
+        var source = new CellFeatureSource(mosaic, grid, new CellFeatureExtractor(settings), maxDegreeOfParallelism, cancellationToken);
         var stopwatch = Stopwatch.StartNew();
         long total = cells?.Count ?? grid.CellCount;
-        int featureCount = extractor.FeatureCount;
-        float[] features = new float[Batch * featureCount];
-        bool[] complete = new bool[Batch];
-        var batchCells = new SampledCell[Batch];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
+        IEnumerable<CellFeatureBatch> batches = cells is not null
+            ? source.ReadCells(cells, Batch)
+            : source.ReadRows(null, Math.Max(1, Batch / grid.Width));
         long written = 0, incomplete = 0;
-        byte[] labelRow = new byte[grid.Width];
-        int labelRowIndex = -1;
-
-        using (var writer = new FeatureCsvWriter(outputPath, extractor.Schema))
+        using (var writer = new FeatureCsvWriter(outputPath, source.Extractor.Schema))
         {
-            for (long start = 0; start < total; start += Batch)
+            foreach (CellFeatureBatch batch in batches)
             {
-                int n = (int)Math.Min(Batch, total - start);
-                for (int i = 0; i < n; i++)
-                {
-                    long index = start + i;
-                    if (cells is not null)
-                    {
-                        batchCells[i] = cells[(int)index];
-                    }
-                    else
-                    {
-                        int row = (int)(index / grid.Width), col = (int)(index % grid.Width);
-                        if (row != labelRowIndex)
-                        {
-                            grid.ReadLabels(row, 1, labelRow);
-                            labelRowIndex = row;
-                        }
-
-                        batchCells[i] = new SampledCell(index, row, col, labelRow[col]);
-                    }
-                }
-
-                GridClassifier.ExtractCells(mosaic, grid, extractor, batchCells, n, features, complete, parallel);
-
-                for (int i = 0; i < n; i++)
+                ReadOnlySpan<SampledCell> batchCells = batch.Cells;
+                ReadOnlySpan<bool> complete = batch.Complete;
+                for (int i = 0; i < batchCells.Length; i++)
                 {
                     if (!complete[i])
                     {
@@ -88,22 +54,14 @@ public static class FeatureExtraction
                     }
 
                     SampledCell cell = batchCells[i];
-                    byte label = cell.Label;
-                    if (label == UrbanClass.Undefined && cells is not null)
-                    {
-                        grid.ReadLabels(cell.Row, 1, labelRow);
-                        labelRowIndex = cell.Row;
-                        label = labelRow[cell.Column];
-                    }
-
-                    writer.WriteRow(cell.CellId, cell.Row, cell.Column, label, features.AsSpan(i * featureCount, featureCount));
+                    writer.WriteRow(cell.CellId, cell.Row, cell.Column, cell.Label, batch.Features(i));
                     written++;
                 }
 
-                progress?.Report(new PipelineProgress("features", start + n, total, stopwatch.Elapsed));
+                progress?.Report(new PipelineProgress("features", batch.CellsDone, total, stopwatch.Elapsed));
             }
 
-            writer.Commit(extractor.Settings);
+            writer.Commit(source.Extractor.Settings);
         }
 
         return new FeatureExtractionSummary(written, incomplete, stopwatch.Elapsed);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Inegi.UrbanGrowth.Raster;
 
@@ -130,7 +129,7 @@ public static class GridClassifier
         FeatureExtractionSettings settings = options.Sensor?.ApplyTo(model.Settings) ?? model.Settings;
         var extractor = new CellFeatureExtractor(settings, model.FeatureKind);
         model.InputSchema.EnsureCompatible(extractor.Schema, "the model");
-
+        var source = new CellFeatureSource(mosaic, grid, extractor, options.MaxDegreeOfParallelism, cancellationToken);
         PixelWindow cells = options.Cells ?? new PixelWindow(0, 0, grid.Width, grid.Height);
         if (!cells.IsInside(grid.Width, grid.Height) || cells.Width < 1 || cells.Height < 1)
         {
@@ -139,16 +138,7 @@ public static class GridClassifier
         }
 
         int width = cells.Width, height = cells.Height;
-        var writeOptions = new GeoTiffWriteOptions
-        {
-            Width = width,
-            Height = height,
-            BandCount = 2,
-            SampleType = RasterSampleType.Byte,
-            GeoTransform = CornerOf(grid.Info.GeoTransform, cells),
-            Epsg = grid.Info.Epsg,
-            NoData = UrbanClass.Undefined,
-        };
+        GeoTiffWriteOptions writeOptions = MapWriteOptions(grid.Info, cells);
 
         var stopwatch = Stopwatch.StartNew();
         long classified = 0, incomplete = 0, urban = 0, labelledIncomplete = 0, labelledExcluded = 0;
@@ -161,46 +151,30 @@ public static class GridClassifier
             rowsPerBatch = Math.Clamp(options.PixelCellsPerBatch / width, 1, rowsPerBatch);
         }
 
-        int featureCount = extractor.FeatureCount;
-        float[] features = new float[(long)rowsPerBatch * width * featureCount];
-        bool[] complete = new bool[rowsPerBatch * width];
         float[] probability = new float[rowsPerBatch * width];
-        byte[] labels = new byte[rowsPerBatch * width];
         byte[] mapRows = new byte[2 * width];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
 
         using var writer = GeoTiffWriter.Create(outputPath, writeOptions);
-        for (int firstRow = 0; firstRow < height; firstRow += rowsPerBatch)
+        foreach (CellFeatureBatch batch in source.ReadRows(cells, rowsPerBatch))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int rows = Math.Min(rowsPerBatch, height - firstRow);
-            int count = rows * width;
-            ComputeFeatures(mosaic, grid, extractor, cells with { Y = cells.Y + firstRow, Height = rows }, features, complete, parallel);
-
-            int completeCount = 0;
-            for (int i = 0; i < count; i++)
+            ReadOnlySpan<bool> complete = batch.Complete;
+            ReadOnlySpan<SampledCell> batchCells = batch.Cells;
+            FeatureMatrix completeRows = batch.CompleteRows();
+            if (completeRows.RowCount > 0)
             {
-                if (complete[i])
-                {
-                    completeCount++;
-                }
+                model.PredictUrbanProbability(completeRows, probability);
             }
 
-            if (completeCount > 0)
-            {
-                PredictComplete(model, features, complete, count, completeCount, featureCount, probability);
-            }
-
-            grid.ReadLabels(cells with { Y = cells.Y + firstRow, Height = rows }, labels.AsSpan(0, count));
-            for (int r = 0; r < rows; r++)
+            // Rows of the map in order: cell i of the batch is its (i / width)-th row, (i % width)-th column.
+            for (int i = 0, k = 0; i < batch.Count; i += width)
             {
                 Span<byte> classRow = mapRows.AsSpan(0, width);
                 Span<byte> probabilityRow = mapRows.AsSpan(width, width);
                 for (int c = 0; c < width; c++)
                 {
-                    int i = (r * width) + c;
-                    byte label = labels[i];
-                    if (!complete[i])
+                    SampledCell cell = batchCells[i + c];
+                    byte label = cell.Label;
+                    if (!complete[i + c])
                     {
                         classRow[c] = UrbanClass.Undefined;
                         probabilityRow[c] = UrbanClass.Undefined;
@@ -213,7 +187,7 @@ public static class GridClassifier
                         continue;
                     }
 
-                    float p = probability[i];
+                    float p = probability[k++];
                     byte mapped = p >= threshold ? UrbanClass.Urban : UrbanClass.NonUrban;
                     classRow[c] = mapped;
                     probabilityRow[c] = (byte)Math.Clamp((int)MathF.Round(p * 100f), 0, 100);
@@ -226,7 +200,7 @@ public static class GridClassifier
                     if (label <= UrbanClass.Urban)
                     {
                         anyLabel = true;
-                        if (excluded.Count > 0 && excluded.Contains(((long)(cells.Y + firstRow + r) * grid.Width) + cells.X + c))
+                        if (excluded.Count > 0 && excluded.Contains(cell.CellId))
                         {
                             labelledExcluded++;
                         }
@@ -240,7 +214,7 @@ public static class GridClassifier
                 writer.WriteRows<byte>(mapRows);
             }
 
-            progress?.Report(new PipelineProgress("classify", (long)(firstRow + rows) * width, (long)width * height, stopwatch.Elapsed));
+            progress?.Report(new PipelineProgress("classify", batch.CellsDone, (long)width * height, stopwatch.Elapsed));
         }
 
         writer.Commit();
@@ -259,6 +233,28 @@ public static class GridClassifier
     }
 
     /// <summary>The geotransform of a window's raster: the same pixels, the origin moved to the window's corner.</summary>
+    /// <summary>
+    /// The GeoTIFF layout of a class map of some cells of a grid, as <see cref="Classify"/> writes it: band 1 the class
+    /// (0 / 1 / 255), band 2 p(urban) 0..100, Byte, nodata 255, georeferenced at the window's corner. Tiled steps use it
+    /// to stitch tiles into the same file a whole-grid run writes.
+    /// </summary>
+    /// <param name="grid">The cell grid.</param>
+    /// <param name="cells">The cells the map covers.</param>
+    public static GeoTiffWriteOptions MapWriteOptions(RasterInfo grid, PixelWindow cells)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        return new GeoTiffWriteOptions
+        {
+            Width = cells.Width,
+            Height = cells.Height,
+            BandCount = 2,
+            SampleType = RasterSampleType.Byte,
+            GeoTransform = CornerOf(grid.GeoTransform, cells),
+            Epsg = grid.Epsg,
+            NoData = UrbanClass.Undefined,
+        };
+    }
+
     private static GeoTransform CornerOf(GeoTransform grid, PixelWindow window)
     {
         (double x, double y) = grid.PixelToMap(window.X, window.Y);
@@ -285,90 +281,5 @@ public static class GridClassifier
         }
 
         return set;
-    }
-
-    /// <summary>
-    /// Computes the features of the cells of a window of the grid (whole rows for a whole-grid run), in parallel over
-    /// cells, row-major; <paramref name="complete"/> tells which cells have a full patch without nodata.
-    /// </summary>
-    internal static void ComputeFeatures(Mosaic mosaic, CellGrid grid, CellFeatureExtractor extractor, PixelWindow window,
-        float[] features, bool[] complete, ParallelOptions parallel)
-    {
-        int width = window.Width;
-        int cells = window.Height * width;
-        int featureCount = extractor.FeatureCount;
-        Parallel.For(0, cells, parallel, extractor.CreateScratch, (i, _, scratch) =>
-        {
-            int row = window.Y + (i / width), col = window.X + (i % width);
-            complete[i] = TryExtract(mosaic, grid, extractor, row, col, scratch, features.AsSpan(i * featureCount, featureCount));
-            return scratch;
-        }, _ => { });
-    }
-
-    /// <summary>
-    /// Computes the features of the first <paramref name="count"/> listed cells in parallel into consecutive rows of
-    /// <paramref name="destination"/>; <paramref name="complete"/> tells which lie on the grid with a full patch.
-    /// </summary>
-    internal static void ExtractCells(Mosaic mosaic, CellGrid grid, CellFeatureExtractor extractor, SampledCell[] cells, int count,
-        float[] destination, bool[] complete, ParallelOptions parallel)
-    {
-        int featureCount = extractor.FeatureCount;
-        Parallel.For(0, count, parallel, extractor.CreateScratch, (i, _, scratch) =>
-        {
-            SampledCell cell = cells[i];
-            complete[i] = cell.Row >= 0 && cell.Column >= 0 && cell.Row < grid.Height && cell.Column < grid.Width
-                && TryExtract(mosaic, grid, extractor, cell.Row, cell.Column, scratch, destination.AsSpan(i * featureCount, featureCount));
-            return scratch;
-        }, _ => { });
-    }
-
-    /// <summary>Reads one cell's window and computes its features; false when the cell is incomplete.</summary>
-    internal static bool TryExtract(Mosaic mosaic, CellGrid grid, CellFeatureExtractor extractor, int row, int col,
-        CellFeatureExtractor.Scratch scratch, Span<float> destination)
-    {
-        PixelWindow window = grid.PatchWindow(row, col);
-        if (!mosaic.Info.Contains(window))
-        {
-            return false;
-        }
-
-        Span<float> values = scratch.Window;
-        mosaic.Read(window, values);
-        if (mosaic.ContainsNoData(values))
-        {
-            return false;
-        }
-
-        extractor.Extract(values, destination, scratch);
-        return true;
-    }
-
-    private static void PredictComplete(UrbanModel model, float[] features, bool[] complete, int cells, int completeCount, int featureCount, float[] probability)
-    {
-        float[] packed = ArrayPool<float>.Shared.Rent(completeCount * featureCount);
-        try
-        {
-            for (int i = 0, k = 0; i < cells; i++)
-            {
-                if (complete[i])
-                {
-                    features.AsSpan(i * featureCount, featureCount).CopyTo(packed.AsSpan(k * featureCount, featureCount));
-                    k++;
-                }
-            }
-
-            float[] exact = packed.Length == completeCount * featureCount ? packed : packed[..(completeCount * featureCount)];
-            var matrix = new FeatureMatrix(exact, completeCount, model.InputSchema);
-            float[] p = new float[completeCount];
-            model.PredictUrbanProbability(matrix, p);
-            for (int i = 0, k = 0; i < cells; i++)
-            {
-                probability[i] = complete[i] ? p[k++] : 0f;
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(packed);
-        }
     }
 }

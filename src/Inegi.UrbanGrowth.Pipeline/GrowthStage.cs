@@ -46,6 +46,34 @@ public sealed record GrowthOptions
 
     /// <summary>Keep the yearly score rasters (<c>score_&lt;year&gt;.tif</c>, Float32 log-odds before normalisation, NaN nodata) in the output folder.</summary>
     public bool KeepScores { get; init; }
+
+    /// <summary>
+    /// Per-year reflectance settings as the command line gives them (<c>--scale</c>, <c>--offset</c>): each one value
+    /// for every year, or one per year, comma-separated.
+    /// </summary>
+    /// <param name="scale">Scale text, e.g. <c>0.0001</c> or <c>0.0001,0.0000275</c>.</param>
+    /// <param name="offset">Offset text.</param>
+    /// <param name="years">Number of years.</param>
+    /// <exception cref="ArgumentException">Not a number, or neither one value nor one per year (the message names the option).</exception>
+    public static IReadOnlyList<(float Scale, float Offset)> ParseReflectance(string scale, string offset, int years)
+    {
+        ArgumentNullException.ThrowIfNull(scale);
+        ArgumentNullException.ThrowIfNull(offset);
+        return [.. PerYear(scale, years, "--scale").Zip(PerYear(offset, years, "--offset"))];
+    }
+
+    private static float[] PerYear(string text, int years, string name)
+    {
+        string[] parts = text.Split(',');
+        if (parts.Length != 1 && parts.Length != years)
+        {
+            throw new ArgumentException($"{name} takes one value or one per year ({years}), not {parts.Length}");
+        }
+
+        float[] values = [.. parts.Select(v => float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) && float.IsFinite(f)
+            ? f : throw new ArgumentException($"{name}: '{v}' is not a number"))];
+        return parts.Length == 1 ? [.. Enumerable.Repeat(values[0], years)] : values;
+    }
 }
 
 /// <summary>What <see cref="GrowthStage.Run"/> wrote and found: everything the growth alerts need.</summary>
@@ -94,7 +122,10 @@ public sealed class GrowthResult
 /// <summary>
 /// The growth stage (issue 19): from one mosaic per year and one census year's labels, the consistent yearly maps,
 /// first year urban, growth between the first and last year, urban area per year and zone with intervals, and a
-/// report with pictures. The method (docs/growth.md): a linear built-up score of 16 spectral summaries of each cell's
+/// report with pictures. With a model (the recommended method) the stage is two parts: <see cref="ClassifyYears"/> (the
+/// model on every year's cells: nearly all the time, and splittable into tiles of cells) and
+/// <see cref="DecideFromMaps"/> (global over the grid: per-year normalisation, count-matching threshold, growth
+/// sweeps; cheap). Without a model (docs/growth.md): a linear built-up score of 16 spectral summaries of each cell's
 /// patch, fitted on the census labels; per-year relative normalisation; per cell a non-decreasing fit of the scores
 /// and the <see cref="AnchoredGrowthRule"/>, which keeps the census state and lets a cell change only where its score
 /// moved by more than year-to-year noise. Streams rows; temporary score rasters are deleted at the end.
@@ -104,11 +135,100 @@ public static class GrowthStage
     private const int RowsPerBatch = 8;
     private const int MaxFitCells = 200_000;
 
-    /// <summary>Runs the stage.</summary>
+    /// <summary>
+    /// Runs the stage. With a model it is <see cref="ClassifyYears"/> on the whole grid, then
+    /// <see cref="DecideFromMaps"/>: the two parts <c>urban plan growth</c> runs as tile tasks and a merge, so both
+    /// write the same bytes.
+    /// </summary>
     /// <param name="options">Inputs.</param>
     /// <param name="log">Receives one line per step, or null.</param>
     /// <param name="cancellationToken">Stops the run.</param>
     public static GrowthResult Run(GrowthOptions options, TextWriter? log = null, CancellationToken cancellationToken = default)
+    {
+        int census = CheckOptions(options);
+        if (options.Model is not null)
+        {
+            Directory.CreateDirectory(options.OutputFolder);
+            IReadOnlyList<string> maps = ClassifyYears(options, null, options.OutputFolder, log, cancellationToken);
+            return DecideFromMaps(options, maps, log, cancellationToken);
+        }
+
+        return Decide(options, census, null, log ?? TextWriter.Null, cancellationToken);
+    }
+
+    /// <summary>The file name of a year's post-classification map: <c>independent_&lt;year&gt;.tif</c>.</summary>
+    /// <param name="year">The year.</param>
+    public static string IndependentMapName(int year) => string.Create(CultureInfo.InvariantCulture, $"independent_{year}.tif");
+
+    /// <summary>
+    /// Part 1 of the stage with a model, nearly all of its time: each year's cells classified on their own with the
+    /// model (its features and trees) into <c>independent_&lt;year&gt;.tif</c> (class and p(urban), as
+    /// <see cref="GridClassifier.Classify"/> writes a map). Given a window of cells, only those are classified and the
+    /// maps cover the window (patches still read the mosaic beyond it, so every cell is the whole run's): what a tile
+    /// task of <c>urban plan growth</c> runs.
+    /// </summary>
+    /// <param name="options">Inputs; <see cref="GrowthOptions.Model"/> is required.</param>
+    /// <param name="cells">The window of grid cells, or null for the whole grid.</param>
+    /// <param name="folder">Where the maps go (created by the caller).</param>
+    /// <param name="log">Receives one line per year, or null.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The maps, one per year.</returns>
+    /// <exception cref="ArgumentException">No model, or bad options.</exception>
+    /// <exception cref="DataFileException">An input cannot be used.</exception>
+    public static IReadOnlyList<string> ClassifyYears(GrowthOptions options, PixelWindow? cells, string folder, TextWriter? log = null, CancellationToken cancellationToken = default)
+    {
+        _ = CheckOptions(options);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        UrbanModel model = options.Model ?? throw new ArgumentException("Classifying the years needs a model (GrowthOptions.Model).", nameof(options));
+        log ??= TextWriter.Null;
+        var maps = new List<string>();
+        for (int t = 0; t < options.Years.Count; t++)
+        {
+            string path = Path.Combine(folder, IndependentMapName(options.Years[t]));
+            using (Mosaic mosaic = options.Mosaics[t]())
+            using (CellGrid grid = CellGrid.Open(options.Grid, mosaic))
+            {
+                GridClassifier.Classify(mosaic, grid, model, path, new ClassificationOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, Cells = cells }, cancellationToken: cancellationToken);
+            }
+
+            maps.Add(path);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{options.Years[t]} classified with the model"));
+        }
+
+        return maps;
+    }
+
+    /// <summary>
+    /// Part 2 of the stage with a model: from every year's map of the whole grid (<see cref="ClassifyYears"/>, or its
+    /// tiles stitched), the scores, the per-year normalisation, the years decided together
+    /// (<see cref="SpatialGrowthRule"/>: count-matching threshold on the census year, growth spreading from towns) and
+    /// the outputs. Global over the grid, and cheap: a few bytes per cell and year, streamed by rows but for the
+    /// decision (4 bytes per cell and year in memory).
+    /// </summary>
+    /// <param name="options">Inputs (the mosaics and the model are not read).</param>
+    /// <param name="independentMaps">One map per year on the grid (band 1 class, band 2 p(urban) in percent).</param>
+    /// <param name="log">Receives one line per step, or null.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <exception cref="ArgumentException">Bad options, or not one map per year.</exception>
+    /// <exception cref="DataFileException">A map or the grid cannot be used.</exception>
+    public static GrowthResult DecideFromMaps(GrowthOptions options, IReadOnlyList<string> independentMaps, TextWriter? log = null, CancellationToken cancellationToken = default)
+    {
+        int census = CheckOptions(options);
+        ArgumentNullException.ThrowIfNull(independentMaps);
+        if (independentMaps.Count != options.Years.Count)
+        {
+            throw new ArgumentException($"{independentMaps.Count} yearly maps for {options.Years.Count} years.", nameof(independentMaps));
+        }
+
+        return Decide(options, census, independentMaps, log ?? TextWriter.Null, cancellationToken);
+    }
+
+    /// <summary>Checks the options (years, mosaics, reflectance, census year, the grid's presence) without reading the mosaics.</summary>
+    /// <param name="options">Inputs.</param>
+    /// <returns>The index of the census year in <see cref="GrowthOptions.Years"/>.</returns>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="DataFileException">The grid does not exist.</exception>
+    public static int CheckOptions(GrowthOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         int n = options.Years.Count;
@@ -140,8 +260,16 @@ public static class GrowthStage
             throw new DataFileException(options.Grid, "file not found");
         }
 
-        log ??= TextWriter.Null;
-        int census = CensusIndex(options);
+        return CensusIndex(options);
+    }
+
+    /// <summary>
+    /// Everything after the scores: with <paramref name="independentMaps"/> the model's method (scores from the maps,
+    /// years decided together), without them the linear score fitted on the census year and the anchored rule.
+    /// </summary>
+    private static GrowthResult Decide(GrowthOptions options, int census, IReadOnlyList<string>? independentMaps, TextWriter log, CancellationToken cancellationToken)
+    {
+        int n = options.Years.Count;
         Directory.CreateDirectory(options.OutputFolder);
         string temporary = Path.Combine(options.OutputFolder, ".growth-tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(temporary);
@@ -156,22 +284,13 @@ public static class GrowthStage
             }
 
             double logLoss = double.NaN;
-            var independent = new List<string>();
-            if (options.Model is { } model)
+            bool withModel = independentMaps is not null;
+            if (independentMaps is not null)
             {
-                // 1-2. Each year classified with the model on its own; its p(urban) as log-odds is the score.
+                // 1-2. Each year's map from the model: its p(urban) as log-odds is the score.
                 for (int t = 0; t < n; t++)
                 {
-                    string path = Path.Combine(options.OutputFolder, string.Create(CultureInfo.InvariantCulture, $"independent_{options.Years[t]}.tif"));
-                    using (Mosaic mosaic = options.Mosaics[t]())
-                    using (CellGrid grid = CellGrid.Open(options.Grid, mosaic))
-                    {
-                        GridClassifier.Classify(mosaic, grid, model, path, new ClassificationOptions { MaxDegreeOfParallelism = parallel.MaxDegreeOfParallelism }, cancellationToken: parallel.CancellationToken);
-                    }
-
-                    independent.Add(path);
-                    WriteModelScores(path, scorePaths[t], gridInfo);
-                    log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{options.Years[t]} classified with the model"));
+                    WriteModelScores(independentMaps[t], scorePaths[t], gridInfo);
                 }
             }
             else
@@ -214,7 +333,7 @@ public static class GrowthStage
 
             // 4. Decide and write.
             RowDecision decide;
-            if (options.Model is not null)
+            if (withModel)
             {
                 SpatialGrowthRule.Decision decision = DecideTogether(scorePaths, offsets, options.Grid, gridInfo, census);
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"years decided together: threshold {decision.Threshold:0.000} log-odds (count matching on the census year)"));
@@ -239,7 +358,7 @@ public static class GrowthStage
                 decide = (row, scores, labels, classes, confidence, probability) => ApplyRule(rule, offsets, gridInfo.Width, scores, labels, classes, confidence, probability);
             }
 
-            GrowthResult result = WriteOutputs(options, census, offsets, noise, decide, scorePaths, gridInfo, logLoss, independent, log);
+            GrowthResult result = WriteOutputs(options, census, offsets, noise, decide, scorePaths, gridInfo, logLoss, independentMaps ?? [], withModel);
             return result;
         }
         finally
@@ -471,7 +590,7 @@ public static class GrowthStage
     }
 
     private static GrowthResult WriteOutputs(GrowthOptions options, int census, double[] offsets, double[] noise, RowDecision decide,
-        string[] scorePaths, RasterInfo gridInfo, double logLoss, List<string> independent, TextWriter log)
+        string[] scorePaths, RasterInfo gridInfo, double logLoss, IReadOnlyList<string> independent, bool withModel)
     {
         IReadOnlyList<int> years = options.Years;
         int n = years.Count, width = gridInfo.Width, height = gridInfo.Height;
@@ -584,7 +703,7 @@ public static class GrowthStage
 
         (double, double)[] norm = [.. Enumerable.Range(0, n).Select(t => (offsets[t], noise[t]))];
         string reportPath = Path.Combine(folder, "report.md");
-        AtomicFile.WriteAllText(reportPath, BuildReport(years, census, areas, change, norm, logLoss, options.Margin, options.Model is not null));
+        AtomicFile.WriteAllText(reportPath, BuildReport(years, census, areas, change, norm, logLoss, options.Margin, withModel));
         return new GrowthResult
         {
             Years = [.. years],

@@ -6,35 +6,10 @@ namespace Inegi.UrbanGrowth.Pipeline;
 /// <summary>Reading and checking map rasters on a common grid (maps, growth maps, zone rasters).</summary>
 public static class MapFiles
 {
-    /// <summary>Throws a clear error unless <paramref name="other"/> lies on the same grid as <paramref name="reference"/>.</summary>
+    /// <summary>Throws a clear error unless <paramref name="other"/> lies on the same grid as <paramref name="reference"/> (<see cref="RasterGrids.EnsureSameGrid"/>).</summary>
     /// <param name="reference">The first raster.</param>
     /// <param name="other">The raster that must match it.</param>
-    public static void EnsureSameGrid(RasterInfo reference, RasterInfo other)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        ArgumentNullException.ThrowIfNull(other);
-        if (reference.Width != other.Width || reference.Height != other.Height)
-        {
-            throw new DataFileException(other.Path, string.Create(CultureInfo.InvariantCulture,
-                $"grid mismatch: {other.Width} x {other.Height} cells, but {Path.GetFileName(reference.Path)} has {reference.Width} x {reference.Height}"));
-        }
-
-        if (reference.Epsg != other.Epsg)
-        {
-            throw new DataFileException(other.Path, string.Create(CultureInfo.InvariantCulture,
-                $"CRS mismatch: EPSG:{other.Epsg?.ToString(CultureInfo.InvariantCulture) ?? "none"}, but {Path.GetFileName(reference.Path)} is EPSG:{reference.Epsg?.ToString(CultureInfo.InvariantCulture) ?? "none"}"));
-        }
-
-        double[] a = reference.GeoTransform.ToArray(), b = other.GeoTransform.ToArray();
-        double tolerance = 1e-6 * Math.Max(Math.Abs(reference.GeoTransform.PixelWidth), 1e-9);
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (Math.Abs(a[i] - b[i]) > tolerance * (i is 0 or 3 ? 1e3 : 1))
-            {
-                throw new DataFileException(other.Path, $"grid mismatch: geotransform [{string.Join(", ", b.Select(v => v.ToString("G10", CultureInfo.InvariantCulture)))}] differs from {Path.GetFileName(reference.Path)}'s");
-            }
-        }
-    }
+    public static void EnsureSameGrid(RasterInfo reference, RasterInfo other) => RasterGrids.EnsureSameGrid(reference, other);
 
     /// <summary>Opens a map (band 1 class, optional band 2 probability) and checks that it is a Byte raster.</summary>
     /// <param name="path">The map.</param>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -78,6 +79,13 @@ public sealed class UrbanModel : IDisposable
     /// <summary>The kinds whose files had versions 1 to 3, when the version named the kind; frozen history of the format.</summary>
     private static readonly Dictionary<int, string> LegacyKinds = new() { [1] = ExtraTreesKind, [2] = LeNetKind, [3] = GradientBoostingKind };
 
+    /// <summary>
+    /// The classifier with its feature indices remapped once into the selection's input columns, so prediction reads
+    /// the full statistics rows in place instead of copying the selected columns out of every batch; null for a kind
+    /// that reads patch pixels or cannot remap (those get <see cref="FittedSelection.Transform(FeatureMatrix)"/>).
+    /// </summary>
+    private readonly IClassifierModel? _predictor;
+
     static UrbanModel() => Trees.TreeModelKinds.Register();
 
     /// <summary>Assembles a model.</summary>
@@ -123,6 +131,9 @@ public sealed class UrbanModel : IDisposable
         Settings = settings;
         Selection = selection;
         Classifier = classifier;
+        _predictor = Kind.Input == CellFeatureKind.Statistics && classifier is IColumnRemappable remappable
+            ? remappable.ReadingColumnsOf(selection.InputSchema, selection.Indices)
+            : null;
         ClassPriors = [.. classPriors];
         Decision = decision;
         TrainingRows = trainingRows;
@@ -187,13 +198,28 @@ public sealed class UrbanModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentOutOfRangeException.ThrowIfLessThan(urbanProbability.Length, features.RowCount);
-        FeatureMatrix selected = Kind.Input == CellFeatureKind.PatchPixels ? EnsureInputSchema(features) : Selection.Transform(features);
         int k = Classifier.ClassCount;
-        float[] all = new float[(long)features.RowCount * k];
-        Classifier.PredictProbabilities(selected, all);
-        for (int i = 0; i < features.RowCount; i++)
+        float[] all = ArrayPool<float>.Shared.Rent(checked(features.RowCount * k));
+        try
         {
-            urbanProbability[i] = all[(i * k) + UrbanClass.Urban];
+            Span<float> probabilities = all.AsSpan(0, features.RowCount * k);
+            if (_predictor is not null)
+            {
+                _predictor.PredictProbabilities(features, probabilities);
+            }
+            else
+            {
+                Classifier.PredictProbabilities(Kind.Input == CellFeatureKind.PatchPixels ? EnsureInputSchema(features) : Selection.Transform(features), probabilities);
+            }
+
+            for (int i = 0; i < features.RowCount; i++)
+            {
+                urbanProbability[i] = probabilities[(i * k) + UrbanClass.Urban];
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(all);
         }
 
         if (PopulationPrevalence is { } prevalence)

@@ -59,6 +59,17 @@ public sealed record GeoTiffWriteOptions
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
+    /// <summary>
+    /// Reduction factors of the overviews written after the main image (reduced-resolution directories, TIFF
+    /// SubFileType 1, which GDAL reads as internal overviews), strictly increasing and each at least 2, e.g.
+    /// <see cref="GeoTiffWriter.OverviewFactorsFor"/>; empty (default): none. Each level is computed from the one before
+    /// it as the rows stream through, so memory stays a few rows per level.
+    /// </summary>
+    public IReadOnlyList<int> OverviewFactors { get; init; } = [];
+
+    /// <summary>How the overviews are computed (default <see cref="Raster.OverviewResampling.Average"/>, nodata left out).</summary>
+    public OverviewResampling OverviewResampling { get; init; } = OverviewResampling.Average;
+
     /// <summary>Benchmarks only: Deflate tiles through LibTiff.NET's managed encoder (the slower path used before the native zlib fast path).</summary>
     internal bool UseLibTiffDeflate { get; init; }
 }
@@ -89,6 +100,7 @@ public sealed class GeoTiffWriter : IDisposable
     private byte[][] _compressed = [];
     private int[] _compressedLengths = [];
     private Tiff? _tiff;
+    private OverviewLevel? _overviews;
     private byte[] _rowBuffer;
     private byte[] _tileBuffer;
     private int _rowsInBuffer;
@@ -167,7 +179,40 @@ public sealed class GeoTiffWriter : IDisposable
             throw;
         }
 
-        return new GeoTiffWriter(full, temp, options, tiff) { IsBigTiff = big };
+        var writer = new GeoTiffWriter(full, temp, options, tiff) { IsBigTiff = big };
+        if (options.OverviewFactors.Count > 0)
+        {
+            try
+            {
+                writer._overviews = new OverviewLevel(options, options.Width, options.Height, options.OverviewFactors, 0, temp);
+            }
+            catch
+            {
+                writer.Dispose();
+                throw;
+            }
+        }
+
+        return writer;
+    }
+
+    /// <summary>
+    /// The overview factors GDAL's <c>gdaladdo</c> picks by default for a tiled image: 2, 4, 8, ... until the smallest
+    /// level fits in one tile (none when the image already does).
+    /// </summary>
+    /// <param name="width">Columns of the full image.</param>
+    /// <param name="height">Rows of the full image.</param>
+    /// <param name="tileSize">Tile side.</param>
+    public static IReadOnlyList<int> OverviewFactorsFor(int width, int height, int tileSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tileSize, 1);
+        var factors = new List<int>();
+        for (int f = 2; f < int.MaxValue / 2 && (long)Math.Max(width, height) > (long)tileSize * (f / 2); f *= 2)
+        {
+            factors.Add(f);
+        }
+
+        return factors;
     }
 
     /// <summary>Writes a whole raster held in memory (small rasters), atomically.</summary>
@@ -231,6 +276,11 @@ public sealed class GeoTiffWriter : IDisposable
                 }
             }
 
+            if (_overviews is not null)
+            {
+                _overviews.Push(RowsWritten, RowAsDoubles(bandPlanarRows, n, r));
+            }
+
             _rowsInBuffer++;
             RowsWritten++;
             if (_rowsInBuffer == Options.TileSize || RowsWritten == Options.Height)
@@ -252,6 +302,29 @@ public sealed class GeoTiffWriter : IDisposable
 
         LibTiffGlue.ClearError();
         bool ok = tiff.WriteDirectory();
+        if (ok && _overviews is not null)
+        {
+            try
+            {
+                // The full image's directory comes first (every reader of this project reads the first directory);
+                // the reduced-resolution ones follow, largest first, as gdaladdo writes them.
+                _overviews.Commit();
+                _overviews.CopyInto(tiff, Options);
+            }
+            catch (Exception e) when (e is IOException or DataFileException or UnauthorizedAccessException)
+            {
+                tiff.Dispose();
+                _tiff = null;
+                File.Delete(_tempPath);
+                throw new IOException($"{Path}: could not write the overviews ({e.Message}).", e);
+            }
+            finally
+            {
+                _overviews.Dispose();
+                _overviews = null;
+            }
+        }
+
         tiff.Dispose();
         _tiff = null;
         if (!ok)
@@ -290,6 +363,8 @@ public sealed class GeoTiffWriter : IDisposable
             _tiff = null;
         }
 
+        _overviews?.Dispose();
+        _overviews = null;
         if (!_committed)
         {
             try
@@ -303,6 +378,36 @@ public sealed class GeoTiffWriter : IDisposable
 
         ReturnBuffers();
     }
+
+    /// <summary>Row <paramref name="r"/> of <paramref name="n"/> band-planar rows as doubles, band-planar (what the overview levels take).</summary>
+    private double[] RowAsDoubles<T>(ReadOnlySpan<T> bandPlanarRows, int n, int r) where T : unmanaged
+    {
+        int width = Options.Width, bands = Options.BandCount;
+        var row = new double[bands * width];
+        for (int b = 0; b < bands; b++)
+        {
+            ReadOnlySpan<T> src = bandPlanarRows.Slice(((b * n) + r) * width, width);
+            Span<double> dst = row.AsSpan(b * width, width);
+            for (int x = 0; x < width; x++)
+            {
+                dst[x] = ToDouble(src[x]);
+            }
+        }
+
+        return row;
+    }
+
+    private static double ToDouble<T>(T value) where T : unmanaged => value switch
+    {
+        byte v => v,
+        ushort v => v,
+        short v => v,
+        uint v => v,
+        int v => v,
+        float v => v,
+        double v => v,
+        _ => throw new ArgumentException($"Unsupported sample type {typeof(T).Name}."),
+    };
 
     internal static bool GuessGeographic(int epsg) => epsg is >= 4000 and < 5000 || GeographicOutsideRange.Contains(epsg);
 
@@ -535,6 +640,22 @@ public sealed class GeoTiffWriter : IDisposable
             throw new ArgumentException($"Unknown DeflateLevel {o.DeflateLevel}.", nameof(o));
         }
 
+        int previous = 1;
+        foreach (int f in o.OverviewFactors)
+        {
+            if (f <= previous)
+            {
+                throw new ArgumentException($"Overview factors must be at least 2 and strictly increasing, not {string.Join(", ", o.OverviewFactors)}.", nameof(o));
+            }
+
+            previous = f;
+        }
+
+        if (!Enum.IsDefined(o.OverviewResampling))
+        {
+            throw new ArgumentException($"Unknown OverviewResampling {o.OverviewResampling}.", nameof(o));
+        }
+
         if (o.Epsg is { } e && e is <= 0 or >= 32767)
         {
             throw new ArgumentException($"EPSG code {e} is out of the GeoTIFF range 1..32766.", nameof(o));
@@ -542,6 +663,13 @@ public sealed class GeoTiffWriter : IDisposable
     }
 
     private static void WriteTags(Tiff tiff, GeoTiffWriteOptions o)
+    {
+        WriteImageTags(tiff, o);
+        WriteGeoTags(tiff, o);
+    }
+
+    /// <summary>The tags of the image layout (size, samples, tiles, compression), shared by the main image and its overviews.</summary>
+    internal static void WriteImageTags(Tiff tiff, GeoTiffWriteOptions o)
     {
         int bps = RasterSampleTypes.SizeOf(o.SampleType);
         SampleFormat format = o.SampleType switch
@@ -577,7 +705,10 @@ public sealed class GeoTiffWriter : IDisposable
         {
             tiff.SetField(TiffTag.PREDICTOR, Predictor.HORIZONTAL);
         }
+    }
 
+    private static void WriteGeoTags(Tiff tiff, GeoTiffWriteOptions o)
+    {
         GeoTransform g = o.GeoTransform;
         if (g.IsNorthUp && g.PixelWidth > 0 && g.PixelHeight < 0)
         {

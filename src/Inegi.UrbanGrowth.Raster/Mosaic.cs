@@ -171,7 +171,7 @@ public sealed class Mosaic : IDisposable
                 CheckSampleType(b);
                 string? problem =
                     b.Width != a.Width || b.Height != a.Height ? $"size {b.Width} x {b.Height} differs from {a.Width} x {a.Height} of {a.Path}"
-                    : !SameTransform(a.GeoTransform, b.GeoTransform) ? $"geotransform ({string.Join(", ", b.GeoTransform.ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}) differs from that of {a.Path}"
+                    : !RasterGrids.SameTransform(a.GeoTransform, b.GeoTransform) ? $"geotransform ({string.Join(", ", b.GeoTransform.ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}) differs from that of {a.Path}"
                     : a.Epsg != b.Epsg ? $"EPSG:{Code(b.Epsg)} differs from EPSG:{Code(a.Epsg)} of {a.Path}"
                     : a.SampleType != b.SampleType ? $"sample type {b.SampleType} differs from {a.SampleType} of {a.Path}"
                     : null;
@@ -292,21 +292,6 @@ public sealed class Mosaic : IDisposable
         {
             throw new DataFileException(info.Path, $"mosaic samples must be UInt16, Int16, Float32 or Byte, not {info.SampleType}");
         }
-    }
-
-    private static bool SameTransform(GeoTransform a, GeoTransform b)
-    {
-        double tolerance = 1e-6 * Math.Max(Math.Abs(a.PixelWidth), Math.Abs(a.PixelHeight));
-        double[] x = a.ToArray(), y = b.ToArray();
-        for (int i = 0; i < 6; i++)
-        {
-            if (Math.Abs(x[i] - y[i]) > tolerance)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static string Code(int? epsg) => epsg?.ToString(CultureInfo.InvariantCulture) ?? "none";

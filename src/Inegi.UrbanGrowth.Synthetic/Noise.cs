@@ -139,21 +139,15 @@ internal sealed class FractalNoise
     }
 }
 
-/// <summary>SplitMix64: the sequential generator used only at scene construction (cities, roads, zones).</summary>
+/// <summary>The sequential generator (Core's <see cref="SplitMix64"/>) used only at scene construction (cities, roads, zones).</summary>
 internal sealed class SceneRandom(ulong seed)
 {
-    private ulong _state = seed;
+    private SplitMix64 _generator = new(seed);
 
-    public ulong NextUInt64()
-    {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => _generator.Next();
 
     /// <summary>Uniform in [0, 1).</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / 9007199254740992.0);
+    public double NextDouble() => _generator.NextDouble();
 
     /// <summary>Uniform in [lo, hi).</summary>
     public double Uniform(double lo, double hi) => lo + (hi - lo) * NextDouble();

@@ -18,7 +18,22 @@ public sealed partial class SyntheticScene
     /// <param name="bandPlanes">At least <c>6 * window.PixelCount</c> values.</param>
     /// <remarks>Rows are rendered in parallel; every pixel is a pure function of (seed, year, column, row), so the bytes
     /// do not depend on the window tiling or the thread count.</remarks>
-    public void RenderMosaic(int year, PixelWindow window, Span<ushort> bandPlanes)
+    public void RenderMosaic(int year, PixelWindow window, Span<ushort> bandPlanes) => Render(year, window, bandPlanes, clearSky: false);
+
+    /// <summary>
+    /// Renders a window of the clear-sky surface of a year: the mosaic of <see cref="RenderMosaic"/> without its cloud
+    /// remnants, cloud shadows, haze and strip of missing scene, with the same layout (band-planar UInt16,
+    /// reflectance x 10000, every pixel valid). It is the ground that a synthetic archive of Landsat scenes observes
+    /// (<see cref="SyntheticArchive"/>), and so the answer a cloud-free composite of that archive should approach.
+    /// </summary>
+    /// <param name="year">One of <see cref="Years"/>.</param>
+    /// <param name="window">A window inside the mosaic.</param>
+    /// <param name="bandPlanes">At least <c>6 * window.PixelCount</c> values.</param>
+    /// <remarks>Land cover, phenology of the year, per-year gain and per-pixel texture are those of the mosaic, so
+    /// the two differ only where the mosaic has clouds, shadows, haze or its nodata strip (tested).</remarks>
+    public void RenderSurface(int year, PixelWindow window, Span<ushort> bandPlanes) => Render(year, window, bandPlanes, clearSky: true);
+
+    private void Render(int year, PixelWindow window, Span<ushort> bandPlanes, bool clearSky)
     {
         int yi = YearIndex(year);
         CheckWindow(window);
@@ -36,8 +51,8 @@ public sealed partial class SyntheticScene
                     for (int x = window.X; x < window.Right; x += Segment)
                     {
                         int n = Math.Min(Segment, window.Right - x);
-                        ComputeCover(yi, j, x, n, scratch, withClouds: true);
-                        MixSegment(yi, j, x, n, scratch, all, plane, rowOffset + (x - window.X));
+                        ComputeCover(yi, j, x, n, scratch, withClouds: !clearSky);
+                        MixSegment(yi, j, x, n, scratch, all, plane, rowOffset + (x - window.X), withGaps: !clearSky);
                     }
                 });
             }
@@ -306,6 +321,13 @@ public sealed partial class SyntheticScene
             _cloud[yi].Row(j, x, s.Cloud.AsSpan(0, n));
             _cloud[yi].Row(j - _shadowDy, x - _shadowDx, s.Shadow.AsSpan(0, n));
         }
+        else
+        {
+            // Noise far below the cloud threshold and no haze: MixSegment then leaves the land as it is.
+            s.Haze.AsSpan(0, n).Fill(-1f);
+            s.Cloud.AsSpan(0, n).Fill(-1f);
+            s.Shadow.AsSpan(0, n).Fill(-1f);
+        }
 
         float gradient = _aridGradient * (1f - 2f * (j + 0.5f) / MosaicHeight);
         uint fieldSalt = _seedSalt + 51, stateSalt = _yearSalt[yi] + 52;
@@ -463,7 +485,7 @@ public sealed partial class SyntheticScene
         }
     }
 
-    private void MixSegment(int yi, int j, int x, int n, Scratch s, Span<ushort> all, long plane, int offset)
+    private void MixSegment(int yi, int j, int x, int n, Scratch s, Span<ushort> all, long plane, int offset, bool withGaps)
     {
         float[] e = SyntheticEndmembers.Table;
         float[] cloudSpectrum = SyntheticEndmembers.Cloud;
@@ -536,7 +558,7 @@ public sealed partial class SyntheticScene
             }
         }
 
-        for (int i = 0; i < n; i++)
+        for (int i = 0; withGaps && i < n; i++)
         {
             if (IsNoData(yi, x + i, j))
             {

@@ -39,7 +39,7 @@ public sealed partial class ExtraTreesModel
 
     /// <summary>Writes the model in the versioned binary format (see the type's remarks and docs/trees.md).</summary>
     /// <param name="stream">A writable stream.</param>
-    public void Save(Stream stream) => ModelFileFrame.Write(stream, Magic, FormatVersion, WritePayload);
+    public void Save(Stream stream) => FileFrame.Write(stream, Magic, FormatVersion, WritePayload);
 
     /// <summary>Writes the model to a file atomically (temporary file in the same folder, then rename; <see cref="AtomicFile"/>).</summary>
     /// <param name="path">Destination file; replaced if it exists.</param>
@@ -69,7 +69,7 @@ public sealed partial class ExtraTreesModel
     /// <param name="sourceName">The name used in errors; defaults to the file name of a <see cref="FileStream"/>.</param>
     /// <exception cref="DataFileException">Not a model, another format version, truncated, or corrupt.</exception>
     public static ExtraTreesModel Load(Stream stream, string? sourceName = null) =>
-        ModelFileFrame.Read(stream, sourceName, Magic, FormatVersion, "Extra-Trees model", "an", ReadPayload);
+        FileFrame.Read(stream, sourceName, Magic, FormatVersion, "Extra-Trees model", "an", ReadPayload);
 
     private void WritePayload(Stream destination)
     {

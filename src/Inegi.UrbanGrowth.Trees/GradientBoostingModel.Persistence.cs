@@ -37,7 +37,7 @@ public sealed partial class GradientBoostingModel
 
     /// <summary>Writes the model in the versioned binary format (see the type's remarks and docs/trees.md).</summary>
     /// <param name="stream">A writable stream.</param>
-    public void Save(Stream stream) => ModelFileFrame.Write(stream, Magic, FormatVersion, WritePayload);
+    public void Save(Stream stream) => FileFrame.Write(stream, Magic, FormatVersion, WritePayload);
 
     /// <summary>Writes the model to a file atomically (temporary file in the same folder, then rename; <see cref="AtomicFile"/>).</summary>
     /// <param name="path">Destination file; replaced if it exists.</param>
@@ -69,7 +69,7 @@ public sealed partial class GradientBoostingModel
     /// <returns>The model.</returns>
     /// <exception cref="DataFileException">Empty, not a gradient-boosting model, another format version, truncated, or corrupt.</exception>
     public static GradientBoostingModel Load(Stream stream, string? sourceName = null) =>
-        ModelFileFrame.Read(stream, sourceName, Magic, FormatVersion, "gradient-boosting model", "a", ReadPayload);
+        FileFrame.Read(stream, sourceName, Magic, FormatVersion, "gradient-boosting model", "a", ReadPayload);
 
     private void WritePayload(Stream destination)
     {

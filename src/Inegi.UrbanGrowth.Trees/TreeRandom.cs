@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace Inegi.UrbanGrowth.Trees;
 
-/// <summary>xoshiro256** generator, seeded per tree by SplitMix64 from (master seed, tree index).</summary>
+/// <summary>xoshiro256** generator, seeded per tree by Core's <see cref="SplitMix64"/> from (master seed, tree index).</summary>
 /// <remarks>Blackman and Vigna, "Scrambled linear pseudorandom number generators" (2021); SplitMix64 from Steele et al. 2014.</remarks>
 internal struct TreeRandom
 {
@@ -11,20 +11,13 @@ internal struct TreeRandom
 
     public TreeRandom(int seed, int treeIndex)
     {
-        ulong sm = ((ulong)(uint)seed << 32) ^ (ulong)(uint)treeIndex;
-        sm = SplitMix64(ref sm) ^ 0x5DEECE66DUL;
-        _s0 = SplitMix64(ref sm);
-        _s1 = SplitMix64(ref sm);
-        _s2 = SplitMix64(ref sm);
-        _s3 = SplitMix64(ref sm);
-    }
-
-    private static ulong SplitMix64(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
+        // The first output of the (seed, tree) stream, scrambled, seeds the stream that fills the state.
+        var first = new SplitMix64(((ulong)(uint)seed << 32) ^ (ulong)(uint)treeIndex);
+        var sm = new SplitMix64(first.Next() ^ 0x5DEECE66DUL);
+        _s0 = sm.Next();
+        _s1 = sm.Next();
+        _s2 = sm.Next();
+        _s3 = sm.Next();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -83,6 +83,9 @@ public sealed class ChipRenderer : IDisposable
     /// <summary>The years, ascending.</summary>
     public IReadOnlyList<int> Years => [.. _mosaics.Keys];
 
+    /// <summary>The EPSG code of the first mosaic, or null when it has none.</summary>
+    public int? Epsg => _mosaics.Values.Select(m => m.Epsg).FirstOrDefault();
+
     /// <summary>The chip of a cell for a year, as PNG (from the cache when it was rendered before).</summary>
     /// <param name="centreX">Cell centre x, map units.</param>
     /// <param name="centreY">Cell centre y, map units.</param>

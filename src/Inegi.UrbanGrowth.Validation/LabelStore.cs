@@ -80,6 +80,8 @@ public sealed class LabelStore
                     PRIMARY KEY (cell_id, interpreter_id));
                 CREATE TABLE IF NOT EXISTS adjudications (cell_id INTEGER PRIMARY KEY REFERENCES cells(cell_id),
                     label INTEGER NOT NULL, interpreter_id INTEGER NOT NULL REFERENCES interpreters(id), comment TEXT, saved TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS map_classes (cell_id INTEGER NOT NULL REFERENCES cells(cell_id), year INTEGER NOT NULL,
+                    class INTEGER NOT NULL, PRIMARY KEY (cell_id, year));
                 CREATE INDEX IF NOT EXISTS cells_ord ON cells(ord);
                 """);
         }
@@ -198,9 +200,10 @@ public sealed class LabelStore
             for (int i = 0; i < cells.Count; i++)
             {
                 ValidationCell s = cells[i];
-                ulong order = SplitMix(unchecked((ulong)s.CellId ^ seed));
+                // SplitMix64 hashes: a fixed, platform-independent shuffle of the cells.
+                ulong order = SplitMix64.Hash(unchecked((ulong)s.CellId ^ seed));
                 // The double share is drawn with a second, independent hash so it does not follow the labelling order.
-                double u = (SplitMix(order ^ 0x5851F42D4C957F2DUL) >> 11) * (1.0 / (1UL << 53));
+                double u = (SplitMix64.Hash(order ^ 0x5851F42D4C957F2DUL) >> 11) * (1.0 / (1UL << 53));
                 object[] values = [s.CellId, s.Row, s.Column, (int)s.Stratum, (int)s.MapClass, s.X, s.Y, i, (long)(order >> 1), u < plan.DoubleShare ? 2 : 1];
                 for (int p = 0; p < values.Length; p++)
                 {
@@ -399,6 +402,75 @@ public sealed class LabelStore
         }
     }
 
+    /// <summary>
+    /// Stores a map's class of every sample cell for a year, replacing what an earlier run stored for that year (a map
+    /// may be remade: the latest one given to <c>serve</c> is the one kept), in one transaction.
+    /// </summary>
+    /// <param name="year">The map's year.</param>
+    /// <param name="classes">Class by cell id (0, 1 or 255), for cells of the sample.</param>
+    public void SaveMapClasses(int year, IReadOnlyDictionary<long, byte> classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        lock (_gate)
+        {
+            using SqliteConnection c = Connect();
+            using SqliteTransaction t = c.BeginTransaction();
+            using (SqliteCommand delete = Command(c, "DELETE FROM map_classes WHERE year = $y", ("$y", year)))
+            {
+                delete.Transaction = t;
+                delete.ExecuteNonQuery();
+            }
+
+            using SqliteCommand insert = Command(c, "INSERT INTO map_classes VALUES ($id, $y, $c)", ("$id", 0L), ("$y", year), ("$c", 0));
+            insert.Transaction = t;
+            foreach (var (id, cls) in classes.OrderBy(kv => kv.Key))
+            {
+                insert.Parameters[0].Value = id;
+                insert.Parameters[2].Value = (int)cls;
+                insert.ExecuteNonQuery();
+            }
+
+            t.Commit();
+        }
+    }
+
+    /// <summary>The stored map classes: by year, then by cell id (empty when no map was given).</summary>
+    public IReadOnlyDictionary<int, IReadOnlyDictionary<long, byte>> MapClasses()
+    {
+        using SqliteConnection c = Connect();
+        using SqliteCommand cmd = Command(c, "SELECT year, cell_id, class FROM map_classes ORDER BY year, cell_id");
+        using SqliteDataReader r = cmd.ExecuteReader();
+        var byYear = new SortedDictionary<int, Dictionary<long, byte>>();
+        while (r.Read())
+        {
+            int year = r.GetInt32(0);
+            if (!byYear.TryGetValue(year, out var classes))
+            {
+                byYear[year] = classes = [];
+            }
+
+            classes[r.GetInt64(1)] = (byte)r.GetInt64(2);
+        }
+
+        return byYear.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<long, byte>)kv.Value);
+    }
+
+    /// <summary>The stored map classes of one cell, by year (empty when no map was given).</summary>
+    /// <param name="cellId">The cell id.</param>
+    public IReadOnlyDictionary<int, byte> MapClasses(long cellId)
+    {
+        using SqliteConnection c = Connect();
+        using SqliteCommand cmd = Command(c, "SELECT year, class FROM map_classes WHERE cell_id = $id ORDER BY year", ("$id", cellId));
+        using SqliteDataReader r = cmd.ExecuteReader();
+        var classes = new SortedDictionary<int, byte>();
+        while (r.Read())
+        {
+            classes[r.GetInt32(0)] = (byte)r.GetInt64(1);
+        }
+
+        return classes;
+    }
+
     /// <summary>The adjudicated labels by cell.</summary>
     public IReadOnlyDictionary<long, byte> Adjudications()
     {
@@ -431,15 +503,6 @@ public sealed class LabelStore
         return new LabelAnswer(r.GetInt64(0), (byte)r.GetInt64(1),
             years.ToDictionary(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture), kv => (byte)kv.Value),
             r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4), r.IsDBNull(5) ? null : r.GetString(5));
-    }
-
-    /// <summary>SplitMix64 (Steele et al. 2014): a fixed, platform-independent shuffle of the cells.</summary>
-    private static ulong SplitMix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -139,6 +139,10 @@ internal sealed class ValidationApi(LabelStore store, ChipRenderer chips, Labell
         {
             json["stratum"] = cell.Stratum;
             json["mapClass"] = cell.MapClass;
+            if (store.MapClasses(cell.CellId) is { Count: > 0 } maps)
+            {
+                json["mapClasses"] = maps.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => (int)kv.Value);
+            }
         }
 
         return json;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Inegi.UrbanGrowth.Accuracy;
 
 namespace Inegi.UrbanGrowth.Validation;
@@ -30,71 +29,23 @@ public sealed record ValidationCell(long CellId, int Row, int Column, byte Strat
     /// names the file and the line.</exception>
     public static IReadOnlyList<ValidationCell> ReadCsv(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
-        {
-            throw new DataFileException(path, "file not found");
-        }
-
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        string? header = reader.ReadLine();
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            throw new DataFileException(path, "empty file (expected the header " + SampleFiles.CsvHeader + ")");
-        }
-
-        string[] names = [.. header.Split(',').Select(s => s.Trim())];
-        int Find(string name)
-        {
-            int index = Array.FindIndex(names, s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase));
-            return index < 0 ? throw new DataFileException(path, $"line 1: no '{name}' column in the header (expected {SampleFiles.CsvHeader})") : index;
-        }
-
-        int iId = Find("cell_id"), iRow = Find("row"), iCol = Find("col"), iStratum = Find("stratum"), iMap = Find("map_class"), iX = Find("x"), iY = Find("y");
+        using SampleCsvReader csv = SampleCsvReader.Open(path, SampleFiles.CsvHeader);
+        int iId = csv.Column("cell_id"), iRow = csv.Column("row"), iCol = csv.Column("col"), iStratum = csv.Column("stratum");
+        int iMap = csv.Column("map_class"), iX = csv.Column("x"), iY = csv.Column("y");
         var cells = new List<ValidationCell>();
         var seen = new HashSet<long>();
-        int lineNumber = 1;
-        for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        while (csv.Next())
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            string[] f = line.Split(',');
-            if (f.Length < names.Length)
-            {
-                throw new DataFileException(path, $"line {lineNumber}: {f.Length} fields, expected {names.Length}");
-            }
-
-            long id = Integer(path, lineNumber, "cell_id", f[iId], long.MaxValue);
+            long id = csv.WholeNumber(iId, "cell_id", 0, long.MaxValue);
             if (!seen.Add(id))
             {
-                throw new DataFileException(path, $"line {lineNumber}: cell {id.ToString(CultureInfo.InvariantCulture)} appears twice");
+                throw csv.Error($"cell {id.ToString(CultureInfo.InvariantCulture)} appears twice");
             }
 
-            string x = Coordinate(path, lineNumber, "x", f[iX]), y = Coordinate(path, lineNumber, "y", f[iY]);
-            cells.Add(new ValidationCell(id, (int)Integer(path, lineNumber, "row", f[iRow], int.MaxValue), (int)Integer(path, lineNumber, "col", f[iCol], int.MaxValue),
-                (byte)Integer(path, lineNumber, "stratum", f[iStratum], 254), (byte)Integer(path, lineNumber, "map_class", f[iMap], 254), x, y));
+            cells.Add(new ValidationCell(id, (int)csv.WholeNumber(iRow, "row", 0, int.MaxValue), (int)csv.WholeNumber(iCol, "col", 0, int.MaxValue),
+                (byte)csv.WholeNumber(iStratum, "stratum", 0, 254), (byte)csv.WholeNumber(iMap, "map_class", 0, 254), csv.FiniteNumber(iX, "x"), csv.FiniteNumber(iY, "y")));
         }
 
         return cells.Count == 0 ? throw new DataFileException(path, "no sample rows after the header") : cells;
-    }
-
-    private static long Integer(string path, int line, string column, string text, long max)
-    {
-        text = text.Trim();
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v <= max
-            ? v
-            : throw new DataFileException(path, $"line {line}: {column} '{text}' is not an integer in 0..{max.ToString(CultureInfo.InvariantCulture)}");
-    }
-
-    private static string Coordinate(string path, int line, string column, string text)
-    {
-        text = text.Trim();
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
-            ? text
-            : throw new DataFileException(path, $"line {line}: {column} '{text}' is not a finite number");
     }
 }

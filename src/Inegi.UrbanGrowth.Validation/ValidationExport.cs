@@ -31,7 +31,10 @@ public static class ValidationExport
     /// <summary>The header of the training sample.</summary>
     public const string TrainingHeader = "cell_id,row,col,label";
 
-    /// <summary>Writes the filled validation CSV (<see cref="SampleFiles.CsvHeader"/>), cells in the sample's order.</summary>
+    /// <summary>
+    /// Writes the filled validation CSV (<see cref="SampleFiles.CsvHeader"/>, then a <c>map_YEAR</c> column per map that
+    /// <c>serve --maps</c> was given: that map's class of the cell), cells in the sample's order.
+    /// </summary>
     /// <param name="store">The labels database.</param>
     /// <param name="path">Output file (written whole or not at all).</param>
     public static ExportSummary WriteReferenceCsv(LabelStore store, string path) => Write(store, path, training: false);
@@ -76,7 +79,15 @@ public static class ValidationExport
 
         var references = References(store);
         var answered = store.AllLabels().Select(l => l.Answer.CellId).ToHashSet();
-        var sb = new StringBuilder(training ? TrainingHeader : SampleFiles.CsvHeader).Append('\n');
+        // The maps given to 'serve' (--maps) travel as extra map_YEAR columns; readers of the sample find columns by name.
+        var maps = training ? new Dictionary<int, IReadOnlyDictionary<long, byte>>() : store.MapClasses();
+        var sb = new StringBuilder(training ? TrainingHeader : SampleFiles.CsvHeader);
+        foreach (int year in maps.Keys)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $",map_{year}");
+        }
+
+        sb.Append('\n');
         int written = 0, cannotTell = 0, disputed = 0, unlabelled = 0;
         foreach (var (cell, _) in cells)
         {
@@ -97,7 +108,17 @@ public static class ValidationExport
             string col = cell.Column.ToString(CultureInfo.InvariantCulture), label = reference.Value.ToString(CultureInfo.InvariantCulture);
             _ = training
                 ? sb.Append(CultureInfo.InvariantCulture, $"{id},{row},{col},{label}\n")
-                : sb.Append(CultureInfo.InvariantCulture, $"{id},{row},{col},{cell.Stratum},{cell.MapClass},{cell.X},{cell.Y},{label}\n");
+                : sb.Append(CultureInfo.InvariantCulture, $"{id},{row},{col},{cell.Stratum},{cell.MapClass},{cell.X},{cell.Y},{label}");
+            if (!training)
+            {
+                foreach (var classes in maps.Values)
+                {
+                    sb.Append(',').Append(classes.TryGetValue(cell.CellId, out byte c) ? c : UrbanClass.Undefined);
+                }
+
+                sb.Append('\n');
+            }
+
             written++;
         }
 

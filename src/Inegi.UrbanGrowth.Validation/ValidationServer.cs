@@ -57,12 +57,28 @@ public static class ValidationServer
             throw new ArgumentException($"--year {reference} is not one of the mosaic years ({string.Join(", ", years)})");
         }
 
+        foreach (int mapYear in options.Maps?.Keys ?? [])
+        {
+            if (!years.Contains(mapYear))
+            {
+                throw new ArgumentException($"--maps: {mapYear} is not one of the mosaic years ({string.Join(", ", years)})");
+            }
+        }
+
         IReadOnlyList<ValidationCell> cells = ValidationCell.ReadCsv(options.SamplePath);
         LabelStore store = LabelStore.Open(options.DatabasePath);
         store.LoadSample(cells, new LabellingPlan(years, reference, options.DoubleShare, options.Seed));
         var chips = new ChipRenderer(options.Mosaics, options.CellSize, options.MosaicOptions);
         try
         {
+            // Every map is read before any is stored, so a bad map leaves the database as it was.
+            var mapClasses = (options.Maps ?? new Dictionary<int, string>())
+                .Select(kv => (Year: kv.Key, Classes: MapClassSampler.Sample(kv.Value, cells, chips.Epsg))).ToList();
+            foreach (var (year, classes) in mapClasses)
+            {
+                store.SaveMapClasses(year, classes);
+            }
+
             WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ValidationServer).Assembly.GetName().Name });
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(k =>

@@ -12,6 +12,13 @@ public sealed record ValidationServerOptions
     /// <summary>One mosaic per year.</summary>
     public required IReadOnlyDictionary<int, string> Mosaics { get; init; }
 
+    /// <summary>
+    /// Class maps by year (band 1: 0 / 1 / 255), each a year of <see cref="Mosaics"/>, or null for none: their class at each
+    /// cell is stored with the sample, shown to interpreters only when <see cref="Blind"/> is off, and exported beside the
+    /// labels as <c>map_YEAR</c> columns.
+    /// </summary>
+    public IReadOnlyDictionary<int, string>? Maps { get; init; }
+
     /// <summary>The labels database (created when absent).</summary>
     public required string DatabasePath { get; init; }
 

@@ -18,7 +18,24 @@ public static class GrowthAlerts
     /// <param name="geoJsonPath">The GeoJSON to write, or null.</param>
     /// <exception cref="ArgumentException">An output would overwrite an input.</exception>
     /// <exception cref="DataFileException">An input cannot be read, is of the wrong type, or is not on the growth raster's grid.</exception>
-    public static GrowthAlertSummary Write(string growthPath, string firstYearPath, string confidencePath, IZoneRowSource? zones, string geoPackagePath, string? geoJsonPath)
+    public static GrowthAlertSummary Write(string growthPath, string firstYearPath, string confidencePath, IZoneRowSource? zones, string geoPackagePath, string? geoJsonPath) =>
+        Write(growthPath, firstYearPath, confidencePath, zones, geoPackagePath, geoJsonPath, lastChangeUtc: null);
+
+    /// <summary>
+    /// As <see cref="Write(string, string, string, IZoneRowSource?, string, string?)"/>, with the GeoPackage's
+    /// <c>last_change</c> given (null: the growth raster's modification time), so that a run whose rasters were written
+    /// at another time, e.g. merged from tiles, writes the same bytes.
+    /// </summary>
+    /// <param name="growthPath">SPEC 7 growth codes (Byte: 0, 1, 2 new urban, 3, 255).</param>
+    /// <param name="firstYearPath">First year urban (UInt16: the year, 0 never, 65535 nodata).</param>
+    /// <param name="confidencePath">p(urban) or confidence (Byte 0..100, 255 nodata); a map's band 2 when it has two bands.</param>
+    /// <param name="zones">Zones on the same grid, or null.</param>
+    /// <param name="geoPackagePath">The GeoPackage to write.</param>
+    /// <param name="geoJsonPath">The GeoJSON to write, or null.</param>
+    /// <param name="lastChangeUtc">The GeoPackage's <c>last_change</c>, or null for the growth raster's modification time.</param>
+    /// <exception cref="ArgumentException">An output would overwrite an input.</exception>
+    /// <exception cref="DataFileException">An input cannot be read, is of the wrong type, or is not on the growth raster's grid.</exception>
+    public static GrowthAlertSummary Write(string growthPath, string firstYearPath, string confidencePath, IZoneRowSource? zones, string geoPackagePath, string? geoJsonPath, DateTime? lastChangeUtc)
     {
         ArgumentException.ThrowIfNullOrEmpty(growthPath);
         ArgumentException.ThrowIfNullOrEmpty(firstYearPath);
@@ -37,8 +54,8 @@ public static class GrowthAlerts
         using GeoTiffReader firstYear = Open(firstYearPath, RasterSampleType.UInt16, "a first-urban-year raster");
         using GeoTiffReader confidence = Open(confidencePath, RasterSampleType.Byte, "a confidence raster");
         RasterInfo grid = growth.Info;
-        GridCheck.EnsureSameGrid(grid, firstYear.Info);
-        GridCheck.EnsureSameGrid(grid, confidence.Info);
+        RasterGrids.EnsureSameGrid(grid, firstYear.Info);
+        RasterGrids.EnsureSameGrid(grid, confidence.Info);
         if (zones is not null && (zones.Width != grid.Width || zones.Height != grid.Height))
         {
             throw new DataFileException(growthPath, string.Create(CultureInfo.InvariantCulture, $"the zones are {zones.Width} x {zones.Height} cells, the grid {grid.Width} x {grid.Height}"));
@@ -69,7 +86,7 @@ public static class GrowthAlerts
             writer.AddRow(growthRow, yearRow, confidenceRow, zoneRow, zones?.NoData);
         }
 
-        return writer.Commit(File.GetLastWriteTimeUtc(growthPath));
+        return writer.Commit(lastChangeUtc ?? File.GetLastWriteTimeUtc(growthPath));
     }
 
     private static GeoTiffReader Open(string path, RasterSampleType type, string what)

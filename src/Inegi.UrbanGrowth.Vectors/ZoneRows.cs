@@ -92,7 +92,7 @@ internal sealed class RasterZoneRows : IZoneRowSource
         GeoTiffReader reader = GeoTiffReader.Open(path);
         try
         {
-            GridCheck.EnsureSameGrid(grid, reader.Info);
+            RasterGrids.EnsureSameGrid(grid, reader.Info);
             return new RasterZoneRows(reader);
         }
         catch
@@ -112,33 +112,4 @@ internal sealed class RasterZoneRows : IZoneRowSource
     }
 
     public void Dispose() => _reader.Dispose();
-}
-
-/// <summary>The same-grid check of the pipeline (size, EPSG code, geotransform), for rasters read here.</summary>
-internal static class GridCheck
-{
-    public static void EnsureSameGrid(RasterInfo reference, RasterInfo other)
-    {
-        if (reference.Width != other.Width || reference.Height != other.Height)
-        {
-            throw new DataFileException(other.Path, string.Create(CultureInfo.InvariantCulture,
-                $"grid mismatch: {other.Width} x {other.Height} cells, but {Path.GetFileName(reference.Path)} has {reference.Width} x {reference.Height}"));
-        }
-
-        if (reference.Epsg != other.Epsg)
-        {
-            throw new DataFileException(other.Path, string.Create(CultureInfo.InvariantCulture,
-                $"CRS mismatch: EPSG:{other.Epsg?.ToString(CultureInfo.InvariantCulture) ?? "none"}, but {Path.GetFileName(reference.Path)} is EPSG:{reference.Epsg?.ToString(CultureInfo.InvariantCulture) ?? "none"}"));
-        }
-
-        double[] a = reference.GeoTransform.ToArray(), b = other.GeoTransform.ToArray();
-        double tolerance = 1e-6 * Math.Max(Math.Abs(reference.GeoTransform.PixelWidth), 1e-9);
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (Math.Abs(a[i] - b[i]) > tolerance * (i is 0 or 3 ? 1e3 : 1))
-            {
-                throw new DataFileException(other.Path, $"grid mismatch: its geotransform differs from {Path.GetFileName(reference.Path)}'s");
-            }
-        }
-    }
 }

@@ -20,7 +20,7 @@ public sealed class LeNetCliTests
         UrbanProcess.Result patches = UrbanProcess.Run("patches", "--mosaic", mosaic, "--grid", grid, "--cells", dir.File("sample.csv"), "--out", dir.File("patches.bin"));
         Ok(patches);
         int cells = File.ReadAllLines(dir.File("sample.csv")).Length - 1;
-        // Header (magic, version, settings JSON, sizes, row count) then 17 bytes of identity and 29,403 float32 per cell.
+        // Frame header, settings JSON and sizes, then 17 bytes of identity and 29,403 float32 per cell, then the SHA-256.
         long header = new FileInfo(dir.File("patches.bin")).Length - (cells * (17L + (4 * 29403)));
         Assert.InRange(header, 28, 4096);
 

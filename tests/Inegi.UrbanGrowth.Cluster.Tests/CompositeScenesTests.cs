@@ -52,6 +52,32 @@ public sealed class CompositeScenesTests(NycStack s) : IClassFixture<NycStack>
     }
 
     [Fact]
+    public void A_quarter_widened_to_three_observations_merges_from_tiles_to_the_same_bytes_window_band_included()
+    {
+        string nyc = TestData.Path("nyc-l8-2018-coarse");
+        string[] widening = ["--period", "2018-Q2", "--min-observations", "3", "--max-widening", "2"];
+        string single = s.NewFolder("widened-single");
+        Urban.Ok(Urban.Run(["composite", "--scenes", nyc, .. widening, .. Grid, "--out", Path.Combine(single, "mosaic.tif"),
+            "--mads", Path.Combine(single, "mads.tif"), "--count", Path.Combine(single, "count.tif"), "--window", Path.Combine(single, "window.tif")]));
+        float[] steps;
+        using (var window = Inegi.UrbanGrowth.Raster.GeoTiffReader.Open(Path.Combine(single, "window.tif")))
+        {
+            steps = window.ReadAllAsFloat();
+        }
+
+        Assert.Contains(steps, k => k == 0);
+        Assert.Contains(steps, k => k > 0);   // a quarter of this archive leaves pixels short of three observations
+
+        string folder = s.NewFolder("plan-widened");
+        Urban.Ok(Urban.Run(["plan", "composite", "--scenes", nyc, .. widening, .. Grid, "--tiles-x", "2", "--tiles-y", "2", "--out", folder]));
+        Urban.Ok(Urban.Run("plan", "run", folder, "--parallel", "2", "--threads", "1"));
+        string merged = s.NewFolder("merged-widened");
+        Urban.Ok(Urban.Run("merge", folder, "--out", merged));
+        AssertSameBytes(single, merged);
+        Assert.True(File.ReadAllBytes(Path.Combine(single, "window.tif")).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(merged, "window.tif"))), "window.tif differs");
+    }
+
+    [Fact]
     public void Bad_scene_options_give_one_line_and_the_documented_exit_codes()
     {
         string nyc = TestData.Path("nyc-l8-2018-coarse");
@@ -64,6 +90,7 @@ public sealed class CompositeScenesTests(NycStack s) : IClassFixture<NycStack>
             (["composite", "--scenes", nyc, "--from", "2019-01-01"], 1, "holds no Landsat scene"),
             (["composite", "--scenes", s.Dir.File("missing")], 1, "is not a folder"),
             (["plan", "composite", "--scenes", "relative/nyc"], 2, "--scenes must be an absolute path in a plan"),
+            (["plan", "composite", "--stac", "relative/items.json"], 2, "--stac must be an absolute path in a plan"),
             (["composite", "--scenes", nyc, "--period", "2018-H3"], 2, "--period: a year has halves H1 and H2"),
             (["composite", "--scenes", nyc, "--period", "2018", "--to", "2018-05-01"], 2, "either --period or --from/--to"),
             (["composite", "--scenes", nyc, "--cloud-opening", "-1"], 2, "--cloud-opening must be 0 to 100"),

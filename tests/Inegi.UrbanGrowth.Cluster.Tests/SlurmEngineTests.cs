@@ -71,44 +71,44 @@ public sealed class SlurmEngineTests(Workspace w)
         Assert.Equal(File.ReadAllBytes(w.SingleTable(2010)), File.ReadAllBytes(Path.Combine(merged, "national.json")));
     }
 
-    private static string Logs(string folder) =>
+    internal static string Logs(string folder) =>
         string.Join("\n", Directory.Exists(Path.Combine(folder, "logs")) ? Directory.GetFiles(Path.Combine(folder, "logs")).Order(StringComparer.Ordinal).Select(f => f + ": " + File.ReadAllText(f).Trim()) : []);
+}
 
-    /// <summary>The test cluster's client commands, with SLURM_CONF pointing at eng/slurm/slurm.conf.</summary>
-    private sealed class Slurm
+/// <summary>The test cluster's client commands, with SLURM_CONF pointing at eng/slurm/slurm.conf.</summary>
+internal sealed class Slurm
+{
+    private readonly Dictionary<string, string> _environment;
+
+    private Slurm(string conf) => _environment = new() { ["SLURM_CONF"] = conf };
+
+    public static Slurm Require()
     {
-        private readonly Dictionary<string, string> _environment;
+        string conf = Environment.GetEnvironmentVariable("SLURM_CONF") is { Length: > 0 } c ? c : Path.Combine(TestData.RepositoryRoot, "eng", "slurm", "slurm.conf");
+        string hint = "; start the one-node test cluster with 'sudo bash .ci/slurm-setup.sh' (CI does) and stop it with .ci/slurm-stop.sh";
+        Assert.True(File.Exists("/usr/bin/sbatch"), "Slurm is not installed (no /usr/bin/sbatch)" + hint);
+        var slurm = new Slurm(conf);
+        Urban.Result info = Urban.RunProcess("sinfo", ["-h", "-N", "-o", "%T"], slurm._environment, 30);
+        Assert.True(info.ExitCode == 0 && info.Stdout.Trim().Length > 0 && !info.Stdout.Contains("down", StringComparison.Ordinal),
+            $"the Slurm test cluster is not up (sinfo: exit {info.ExitCode} {info.Stdout.Trim()} {info.Stderr.Trim()})" + hint);
+        return slurm;
+    }
 
-        private Slurm(string conf) => _environment = new() { ["SLURM_CONF"] = conf };
+    public Urban.Result Run(string program, params string[] args) => Urban.Ok(Urban.RunProcess(program, args, _environment, 60));
 
-        public static Slurm Require()
+    /// <summary>Waits until no job of ours is pending or running; fails after the limit (cancelling what is left).</summary>
+    public void WaitUntilIdle(TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Run("squeue", "-h", "-o", "%i %T %r").Stdout.Trim() is { Length: > 0 } queue)
         {
-            string conf = Environment.GetEnvironmentVariable("SLURM_CONF") is { Length: > 0 } c ? c : Path.Combine(TestData.RepositoryRoot, "eng", "slurm", "slurm.conf");
-            string hint = "; start the one-node test cluster with 'sudo bash .ci/slurm-setup.sh' (CI does) and stop it with .ci/slurm-stop.sh";
-            Assert.True(File.Exists("/usr/bin/sbatch"), "Slurm is not installed (no /usr/bin/sbatch)" + hint);
-            var slurm = new Slurm(conf);
-            Urban.Result info = Urban.RunProcess("sinfo", ["-h", "-N", "-o", "%T"], slurm._environment, 30);
-            Assert.True(info.ExitCode == 0 && info.Stdout.Trim().Length > 0 && !info.Stdout.Contains("down", StringComparison.Ordinal),
-                $"the Slurm test cluster is not up (sinfo: exit {info.ExitCode} {info.Stdout.Trim()} {info.Stderr.Trim()})" + hint);
-            return slurm;
-        }
-
-        public Urban.Result Run(string program, params string[] args) => Urban.Ok(Urban.RunProcess(program, args, _environment, 60));
-
-        /// <summary>Waits until no job of ours is pending or running; fails after the limit (cancelling what is left).</summary>
-        public void WaitUntilIdle(TimeSpan limit)
-        {
-            var clock = Stopwatch.StartNew();
-            while (Run("squeue", "-h", "-o", "%i %T %r").Stdout.Trim() is { Length: > 0 } queue)
+            if (clock.Elapsed > limit || queue.Contains("DependencyNeverSatisfied", StringComparison.Ordinal))
             {
-                if (clock.Elapsed > limit || queue.Contains("DependencyNeverSatisfied", StringComparison.Ordinal))
-                {
-                    Run("scancel", "--user", Environment.UserName);
-                    Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"Slurm jobs still queued after {clock.Elapsed.TotalSeconds:F0} s: {queue}"));
-                }
-
-                Thread.Sleep(250);
+                Run("scancel", "--user", Environment.UserName);
+                Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"Slurm jobs still queued after {clock.Elapsed.TotalSeconds:F0} s: {queue}"));
             }
+
+            Thread.Sleep(250);
         }
     }
 }

@@ -154,7 +154,7 @@ public sealed class ErrorContractTests : IClassFixture<Workspace>
         File.WriteAllText(blocker, "x");
         string output = Path.Combine(blocker, "map.tif");
         var clock = Stopwatch.StartNew();
-        Urban.Result r = Urban.Run("classify", "--mosaic", _w.Mosaic, "--grid", _w.Grid, "--model", _w.Model, "--out", output, "--threads", "1");
+        UrbanTool.Result r = Urban.Run("classify", "--mosaic", _w.Mosaic, "--grid", _w.Grid, "--model", _w.Model, "--out", output, "--threads", "1");
         clock.Stop();
         Urban.AssertOneLineError(r, 1, output);
         Assert.DoesNotContain("classified", r.Stdout, StringComparison.Ordinal);
@@ -213,7 +213,7 @@ public sealed class ErrorContractTests : IClassFixture<Workspace>
         File.WriteAllLines(one, [lines[0], .. lines[1..].Select(l => SetLabel(l, "1"))]);
         foreach (string csv in new[] { two, one })
         {
-            Urban.Result r = Urban.Run("train", "--features", csv, "--out", Path.Combine(folder, "m.ugm"), "--trees", "5");
+            UrbanTool.Result r = Urban.Run("train", "--features", csv, "--out", Path.Combine(folder, "m.ugm"), "--trees", "5");
             Assert.True(r.ExitCode == 1, r.Stderr);
             Urban.AssertOneLineError(r, 1, csv);
             Urban.AssertOneLineError(Urban.Run("evaluate", "--features", csv, "--folds", "2", "--trees", "5", "--block-cells", "0"), 1, csv);

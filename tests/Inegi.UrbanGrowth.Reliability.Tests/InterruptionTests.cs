@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Inegi.UrbanGrowth.Testing;
 
 namespace Inegi.UrbanGrowth.Reliability.Tests;
 
@@ -63,7 +64,7 @@ public sealed class InterruptionTests : IClassFixture<Workspace>
         string[] features = ["features", "--mosaic", _w.Mosaic, "--grid", _w.Grid, "--cells", _w.Sample, "--out", csv];
         foreach (string[] args in new[] { classify, features })
         {
-            Urban.Result[] both = await Task.WhenAll(Task.Run(() => Urban.Run(args)), Task.Run(() => Urban.Run(args)));
+            UrbanTool.Result[] both = await Task.WhenAll(Task.Run(() => Urban.Run(args)), Task.Run(() => Urban.Run(args)));
             Urban.Ok(both[0]);
             Urban.Ok(both[1]);
         }
@@ -80,7 +81,7 @@ public sealed class InterruptionTests : IClassFixture<Workspace>
         var clock = Stopwatch.StartNew();
         string[] timing = [.. args];
         timing[Array.IndexOf(args, "--out") + 1] = ScratchOutput(args);
-        Urban.Result probe = Urban.Run(timing);
+        UrbanTool.Result probe = Urban.Run(timing);
         Urban.Ok(probe);
         int full = (int)clock.ElapsedMilliseconds;
         var random = new Random(seed);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Inegi.UrbanGrowth.Testing;
+using Result = Inegi.UrbanGrowth.Testing.UrbanTool.Result;
 
 namespace Inegi.UrbanGrowth.Reliability.Tests;
 
@@ -8,33 +10,9 @@ internal static partial class Urban
     [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z-]+: \d+/\d+ \(\d+ %\)")]
     private static partial System.Text.RegularExpressions.Regex Progress();
 
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args) => UrbanTool.StartInfo(args);
 
-    public static ProcessStartInfo StartInfo(IEnumerable<string> args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "urban.dll"));
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        return psi;
-    }
-
-    public static Result Run(params string[] args)
-    {
-        using Process p = Process.Start(StartInfo(args))!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(300_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("urban " + string.Join(' ', args));
-        }
-
-        return new Result(p.ExitCode, stdout.Result, stderr.Result);
-    }
+    public static Result Run(params string[] args) => UrbanTool.Run(args);
 
     public static void Ok(Result r) => Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}\n{r.Stdout}");
 

@@ -136,6 +136,8 @@ public sealed class ProcessTests
     [InlineData("--bind", "example.org", "--bind", 2)]
     [InlineData("--double-share", "1.5", "--double-share", 2)]
     [InlineData("--year", "2015", "--year 2015 is not one of the mosaic years", 2)]
+    [InlineData("--maps", "2015=/nonexistent/map.tif", "/nonexistent/map.tif: file not found", 1)]
+    [InlineData("--maps", "2010", "--maps: '2010' is not YEAR=FILE", 2)]
     public void Bad_serve_arguments_fail_with_one_line(string option, string value, string message, int exitCode)
     {
         using Scene scene = Scene.Create(4);

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Inegi.UrbanGrowth.Testing;
 
 namespace Inegi.UrbanGrowth.Validation.Tests;
 
@@ -7,22 +7,8 @@ internal static class Urban
 {
     public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "urban.dll"));
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("urban " + string.Join(' ', args));
-        }
-
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        var (code, stdout, stderr) = UrbanTool.Run(args);
+        return (code, stdout, stderr);
     }
 
     /// <summary>The token in the link <c>add-interpreter</c> printed.</summary>

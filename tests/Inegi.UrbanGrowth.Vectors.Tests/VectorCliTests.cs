@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Inegi.UrbanGrowth.Raster;
 using Inegi.UrbanGrowth.Testing;
 
@@ -67,21 +66,7 @@ public sealed class VectorCliTests(SyntheticAlertsFixture scene)
 
     private static (int Code, string Stdout, string Stderr) Urban(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "urban.dll"));
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("urban " + string.Join(' ', args));
-        }
-
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        var (code, stdout, stderr) = UrbanTool.Run(args);
+        return (code, stdout, stderr);
     }
 }

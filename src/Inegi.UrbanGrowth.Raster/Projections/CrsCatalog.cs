@@ -11,7 +11,7 @@ namespace Inegi.UrbanGrowth.Raster.Projections;
 /// </summary>
 /// <remarks>
 /// <para>Covered: EPSG:4326 (WGS 84), 4269 (NAD83), 6365 (Mexico ITRF2008), 6372 (Mexico ITRF2008 / LCC, INEGI's
-/// national grid), WGS 84 / UTM 32601-32660 and 32701-32760 (Landsat scenes), NAD83 / UTM 26901-26923.</para>
+/// national grid), WGS 84 / UTM 32601-32660 and 32701-32760 (Landsat scenes), NAD83 / UTM 26901-26923, GDA94 / MGA 28348-28358 (Geoscience Australia's scenes).</para>
 /// <para>Axis order is the traditional GIS order GeoTIFF uses: x = easting or longitude, y = northing or latitude
 /// (degrees), whatever the EPSG register says.</para>
 /// <para>NAD83 and Mexico ITRF2008 are tied to WGS 84 by a null datum shift (TOWGS84 all zeros), which is what PROJ
@@ -56,7 +56,7 @@ public static class CrsCatalog
     public static CoordinateSystem Get(int epsg) =>
         TryGet(epsg, out CoordinateSystem? crs)
             ? crs
-            : throw new NotSupportedException($"EPSG:{epsg} is not a supported coordinate reference system (supported: 4326, 4269, 6365, 6372, 32601-32660, 32701-32760, 26901-26923).");
+            : throw new NotSupportedException($"EPSG:{epsg} is not a supported coordinate reference system (supported: 4326, 4269, 6365, 6372, 32601-32660, 32701-32760, 26901-26923, 28348-28358).");
 
     /// <summary>
     /// The transform from <paramref name="sourceEpsg"/> to <paramref name="targetEpsg"/> coordinates
@@ -75,6 +75,8 @@ public static class CrsCatalog
 
     private static string Nad83() => Geographic("NAD83", "North_American_Datum_1983", Grs80, ",TOWGS84[0,0,0,0,0,0,0]", 4269);
 
+    private static string Gda94() => Geographic("GDA94", "Geocentric_Datum_of_Australia_1994", Grs80, ",TOWGS84[0,0,0,0,0,0,0]", 4283);
+
     private static string MexicoItrf2008() => Geographic("Mexico ITRF2008", "Mexico_ITRF2008", Grs80, ",TOWGS84[0,0,0,0,0,0,0]", 6365);
 
     private static string TransverseMercator(string name, string geographic, int zone, bool north, int code) =>
@@ -90,6 +92,7 @@ public static class CrsCatalog
         >= 32601 and <= 32660 => TransverseMercator($"WGS 84 / UTM zone {epsg - 32600}N", Wgs84(), epsg - 32600, true, epsg),
         >= 32701 and <= 32760 => TransverseMercator($"WGS 84 / UTM zone {epsg - 32700}S", Wgs84(), epsg - 32700, false, epsg),
         >= 26901 and <= 26923 => TransverseMercator($"NAD83 / UTM zone {epsg - 26900}N", Nad83(), epsg - 26900, true, epsg),
+        >= 28348 and <= 28358 => TransverseMercator($"GDA94 / MGA zone {epsg - 28300}", Gda94(), epsg - 28300, false, epsg),
         _ => null,
     };
 }

@@ -92,6 +92,9 @@ function show(cell) {
     const col = el("div", { class: "year", "data-year": String(chip.year) });
     const head = el("div", { class: "year-head" }, el("span", { class: "year-name", textContent: String(chip.year) }));
     if (chip.year === state.ref) head.append(el("span", { class: "tag", textContent: "map year" }));
+    // Only sent when the server is unblinded (--unblind) and was given that year's map (--maps).
+    const mapped = cell.mapClasses ? cell.mapClasses[String(chip.year)] : undefined;
+    if (mapped !== undefined) head.append(el("span", { class: "tag map-class", textContent: `map: ${mapped === 255 ? "no data" : LABEL_NAMES[mapped]}` }));
     head.append(el("span", { class: "year-answer", textContent: "" }));
     col.append(head);
     for (const [src, caption] of [[chip.trueColor, "True colour"], [chip.falseColor, "SWIR1 · NIR · red"]]) {

@@ -15,7 +15,7 @@ public sealed class KernelTests
 
     private static readonly int[] Widths = [128, 256, 512];
 
-    private const int Kinds = 9;
+    private const int Kinds = 12;
 
     public static TheoryData<int, int, int> Inputs()
     {
@@ -173,6 +173,8 @@ public sealed class KernelTests
     {
         var rng = new Random(seed);
         var x = new float[n];
+        var edges = new float[NumpyHistogram.EdgeBufferLength];
+        NumpyHistogram.Setup(0f, 1f, edges, out _, out _);
         for (int i = 0; i < n; i++)
         {
             x[i] = kind switch
@@ -185,7 +187,10 @@ public sealed class KernelTests
                 5 => MathF.BitIncrement(1f) * (rng.Next(3) + 1), // adjacent floats
                 6 => (rng.Next(2) == 0 ? -1 : 1) * MathF.Pow(10f, (float)((rng.NextDouble() * 60) - 30)),
                 7 => rng.Next(50) == 0 ? (float)(rng.NextDouble() * 5) : (float)(0.05 + (rng.NextDouble() * 0.3)),
-                _ => rng.Next(3) switch { 0 => -0f, 1 => 0f, _ => (float)(rng.NextDouble() - 0.5) * 1e-3f }, // signed zeros
+                8 => rng.Next(3) switch { 0 => -0f, 1 => 0f, _ => (float)(rng.NextDouble() - 0.5) * 1e-3f }, // signed zeros
+                9 => float.Epsilon * rng.Next(3), // a subnormal range: the bin scale overflows to +inf, guesses are NaN or +inf
+                10 => rng.Next(4) switch { 0 => -3e38f, 1 => 3e38f, _ => (float)rng.NextDouble() }, // x - min overflows, scale 0: NaN guesses
+                _ => i < 2 ? i : Math.Clamp(rng.Next(3) switch { 0 => edges[rng.Next(11)], 1 => MathF.BitDecrement(edges[rng.Next(11)]), _ => MathF.BitIncrement(edges[rng.Next(11)]) }, 0f, 1f), // on and beside every numpy edge of [0, 1]
             };
         }
 

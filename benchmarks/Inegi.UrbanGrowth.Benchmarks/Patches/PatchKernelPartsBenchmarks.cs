@@ -30,7 +30,7 @@ public class PatchKernelPartsBenchmarks
         }
 
         _scratch = new PatchScratch(PatchGeometry.PixelCount);
-        _edges = new float[16];
+        _edges = new float[NumpyHistogram.EdgeBufferLength];
         _counts = new int[10];
     }
 

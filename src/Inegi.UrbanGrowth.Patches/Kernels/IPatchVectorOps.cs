@@ -29,9 +29,6 @@ internal interface IPatchVectorOps<TFloat, TInt, TEight>
     /// <summary>Loads <see cref="Count"/> floats.</summary>
     static abstract TFloat Load(ref float source);
 
-    /// <summary>Stores <see cref="Count"/> floats.</summary>
-    static abstract void Store(TFloat value, ref float destination);
-
     /// <summary>Loads <see cref="Count"/> ints.</summary>
     static abstract TInt LoadInt(ref int source);
 
@@ -89,8 +86,11 @@ internal interface IPatchVectorOps<TFloat, TInt, TEight>
     /// <summary>All ones where x &gt;= y.</summary>
     static abstract TInt GreaterThanOrEqual(TFloat x, TFloat y);
 
-    /// <summary><c>table[index]</c> per lane, from a table of 16 floats; every index is 0..15.</summary>
-    static abstract TFloat Lookup(ref float table, TInt index);
+    /// <summary>
+    /// <c>table[index]</c> and <c>table[index + 1]</c> per lane, every index 0..9 (the histogram's edges and next
+    /// edges); may read the first 17 floats of the table.
+    /// </summary>
+    static abstract void LookupPair(ref float table, TInt index, out TFloat atIndex, out TFloat atNext);
 
     /// <summary>
     /// Stores the lanes of <paramref name="value"/> where <paramref name="keep"/> is set, in lane order, at the front
@@ -119,8 +119,67 @@ internal interface IPatchVectorOps<TFloat, TInt, TEight>
     /// <summary>2^e as doubles for the ints e (0..62) of lanes 8 * <paramref name="block"/> .. + 7.</summary>
     static abstract TEight PowerOfTwo(TInt exponent, int block);
 
-    /// <summary>Stores the eight doubles.</summary>
-    static abstract void StoreEight(TEight value, ref double destination);
+    /// <summary>The smallest lane (IEEE: NaN if any lane is NaN, -0 below +0, as <see cref="Math.Min(float, float)"/> over the lanes).</summary>
+    static abstract float MinAcross(TFloat value);
+
+    /// <summary>The largest lane (as <see cref="Math.Max(float, float)"/> over the lanes).</summary>
+    static abstract float MaxAcross(TFloat value);
+
+    /// <summary>
+    /// The eight lanes summed in the one canonical order, <c>((e0 + e4) + (e1 + e5)) + ((e2 + e6) + (e3 + e7))</c>
+    /// (<see cref="PatchKernels.ReduceEight"/>), in registers: add the two halves of four, then each pair.
+    /// </summary>
+    static abstract double Sum(TEight value);
+
+    /// <summary>
+    /// For lanes holding exact integers below 2^51: the sum over the eight lanes of <c>(lane &gt;&gt; shift) &amp; mask</c>,
+    /// computed in 64-bit integers (the histogram's packed counts, <see cref="PatchKernels"/>' UnpackCounts).
+    /// </summary>
+    static abstract long SumFields(TEight value, int shift, long mask);
+}
+
+/// <summary>The across-lane steps shared by the implementations (halves of 128 bits, then lanes within them).</summary>
+internal static class AcrossLanes
+{
+    /// <summary>2^52 as a double: adding it to an integer below 2^51 puts that integer in the low mantissa bits.</summary>
+    private const double IntegerBias = 4503599627370496.0;
+
+    /// <summary>IEEE minimum of four lanes (Vector128.Min is <see cref="Math.Min(float, float)"/> lane by lane; min is
+    /// associative and commutative under those rules, so any pairing gives the same value).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Min(Vector128<float> v)
+    {
+        v = Vector128.Min(v, Vector128.Shuffle(v, Vector128.Create(2, 3, 0, 1)));
+        return Vector128.Min(v, Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2))).ToScalar();
+    }
+
+    /// <summary>IEEE maximum of four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(Vector128<float> v)
+    {
+        v = Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(2, 3, 0, 1)));
+        return Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2))).ToScalar();
+    }
+
+    /// <summary><c>(p0 + p1) + (p2 + p3)</c> for p = (e0 + e4, e1 + e5) in <paramref name="low"/> and (e2 + e6, e3 + e7) in <paramref name="high"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector128<double> low, Vector128<double> high) =>
+        (low.ToScalar() + low.GetElement(1)) + (high.ToScalar() + high.GetElement(1));
+
+    /// <summary>The exact integers of the lanes (each below 2^51) as 64-bit integers, by the 2^52 bias (no conversion instruction needed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> ToInt64(Vector128<double> v) =>
+        (v + Vector128.Create(IntegerBias)).AsInt64() - Vector128.Create(IntegerBias).AsInt64();
+
+    /// <summary>The exact integers of the lanes (each below 2^51) as 64-bit integers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> ToInt64(Vector256<double> v) =>
+        (v + Vector256.Create(IntegerBias)).AsInt64() - Vector256.Create(IntegerBias).AsInt64();
+
+    /// <summary>The exact integers of the lanes (each below 2^51) as 64-bit integers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> ToInt64(Vector512<double> v) =>
+        (v + Vector512.Create(IntegerBias)).AsInt64() - Vector512.Create(IntegerBias).AsInt64();
 }
 
 /// <summary>Two <see cref="Vector128{T}"/> as one vector of eight 32-bit lanes (lanes 0-3 in <see cref="Lower"/>).</summary>
@@ -171,13 +230,6 @@ internal readonly struct PatchOps128 : IPatchVectorOps<Vector128Pair<float>, Vec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128Pair<float> Load(ref float source) =>
         new(Vector128.LoadUnsafe(ref source), Vector128.LoadUnsafe(ref source, 4));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector128Pair<float> value, ref float destination)
-    {
-        value.Lower.StoreUnsafe(ref destination);
-        value.Upper.StoreUnsafe(ref destination, 4);
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128Pair<int> LoadInt(ref int source) =>
@@ -252,8 +304,12 @@ internal readonly struct PatchOps128 : IPatchVectorOps<Vector128Pair<float>, Vec
         new(Vector128.GreaterThanOrEqual(x.Lower, y.Lower).AsInt32(), Vector128.GreaterThanOrEqual(x.Upper, y.Upper).AsInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128Pair<float> Lookup(ref float table, Vector128Pair<int> index) =>
-        new(Lookup4(ref table, index.Lower), Lookup4(ref table, index.Upper));
+    public static void LookupPair(ref float table, Vector128Pair<int> index, out Vector128Pair<float> atIndex, out Vector128Pair<float> atNext)
+    {
+        ref float next = ref Unsafe.Add(ref table, 1);
+        atIndex = new(Lookup4(ref table, index.Lower), Lookup4(ref table, index.Upper));
+        atNext = new(Lookup4(ref next, index.Lower), Lookup4(ref next, index.Upper));
+    }
 
     /// <summary>table[index] for 4 lanes: a shuffle of each 4-float quarter of the table, chosen by index / 4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -317,12 +373,21 @@ internal readonly struct PatchOps128 : IPatchVectorOps<Vector128Pair<float>, Vec
     private static Vector128<double> PowerOfTwo2(Vector128<long> e) => ((e + Vector128.Create(1023L)) << 52).AsDouble();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreEight(Vector128Quad value, ref double destination)
+    public static float MinAcross(Vector128Pair<float> value) => AcrossLanes.Min(Vector128.Min(value.Lower, value.Upper));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(Vector128Pair<float> value) => AcrossLanes.Max(Vector128.Max(value.Lower, value.Upper));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector128Quad value) => AcrossLanes.Sum(value.A + value.C, value.B + value.D);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long SumFields(Vector128Quad value, int shift, long mask)
     {
-        value.A.StoreUnsafe(ref destination);
-        value.B.StoreUnsafe(ref destination, 2);
-        value.C.StoreUnsafe(ref destination, 4);
-        value.D.StoreUnsafe(ref destination, 6);
+        var m = Vector128.Create(mask);
+        Vector128<long> s = (Vector128.ShiftRightLogical(AcrossLanes.ToInt64(value.A), shift) & m) + (Vector128.ShiftRightLogical(AcrossLanes.ToInt64(value.B), shift) & m)
+            + (Vector128.ShiftRightLogical(AcrossLanes.ToInt64(value.C), shift) & m) + (Vector128.ShiftRightLogical(AcrossLanes.ToInt64(value.D), shift) & m);
+        return s.ToScalar() + s.GetElement(1);
     }
 }
 
@@ -333,9 +398,6 @@ internal readonly struct PatchOps256 : IPatchVectorOps<Vector256<float>, Vector2
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(ref float source) => Vector256.LoadUnsafe(ref source);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector256<float> value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> LoadInt(ref int source) => Vector256.LoadUnsafe(ref source);
@@ -394,15 +456,24 @@ internal readonly struct PatchOps256 : IPatchVectorOps<Vector256<float>, Vector2
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> GreaterThanOrEqual(Vector256<float> x, Vector256<float> y) => Vector256.GreaterThanOrEqual(x, y).AsInt32();
 
-    /// <summary>table[index] from two registers: a shuffle of each half (the low 3 index bits), chosen by index &gt; 7.</summary>
+    /// <summary>
+    /// Both lookups from two registers each (the table from 0 and from 1): a shuffle of each half by the low 3 index
+    /// bits, the upper half's chosen where index &gt; 7. The two masks are one condition written two ways on purpose:
+    /// a mask the JIT sees computed right beside its select becomes one blend, a shared mask variable becomes
+    /// and / and-not / or.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Lookup(ref float table, Vector256<int> index)
+    public static void LookupPair(ref float table, Vector256<int> index, out Vector256<float> atIndex, out Vector256<float> atNext)
     {
         Vector256<int> inHalf = index & Vector256.Create(7);
-        return Vector256.ConditionalSelect(
+        atIndex = Vector256.ConditionalSelect(
             Vector256.GreaterThan(index, Vector256.Create(7)).AsSingle(),
             Vector256.ShuffleNative(Vector256.LoadUnsafe(ref table, 8), inHalf),
             Vector256.ShuffleNative(Vector256.LoadUnsafe(ref table), inHalf));
+        atNext = Vector256.ConditionalSelect(
+            Vector256.GreaterThan(index, inHalf).AsSingle(),
+            Vector256.ShuffleNative(Vector256.LoadUnsafe(ref table, 9), inHalf),
+            Vector256.ShuffleNative(Vector256.LoadUnsafe(ref table, 1), inHalf));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -445,10 +516,25 @@ internal readonly struct PatchOps256 : IPatchVectorOps<Vector256<float>, Vector2
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreEight(Vector256Pair value, ref double destination)
+    public static float MinAcross(Vector256<float> value) => AcrossLanes.Min(Vector128.Min(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(Vector256<float> value) => AcrossLanes.Max(Vector128.Max(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector256Pair value)
     {
-        value.Lower.StoreUnsafe(ref destination);
-        value.Upper.StoreUnsafe(ref destination, 4);
+        Vector256<double> p = value.Lower + value.Upper;
+        return AcrossLanes.Sum(p.GetLower(), p.GetUpper());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long SumFields(Vector256Pair value, int shift, long mask)
+    {
+        var m = Vector256.Create(mask);
+        Vector256<long> s = (Vector256.ShiftRightLogical(AcrossLanes.ToInt64(value.Lower), shift) & m) + (Vector256.ShiftRightLogical(AcrossLanes.ToInt64(value.Upper), shift) & m);
+        Vector128<long> t = s.GetLower() + s.GetUpper();
+        return t.ToScalar() + t.GetElement(1);
     }
 }
 
@@ -459,9 +545,6 @@ internal readonly struct PatchOps512 : IPatchVectorOps<Vector512<float>, Vector5
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load(ref float source) => Vector512.LoadUnsafe(ref source);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector512<float> value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> LoadInt(ref int source) => Vector512.LoadUnsafe(ref source);
@@ -520,9 +603,13 @@ internal readonly struct PatchOps512 : IPatchVectorOps<Vector512<float>, Vector5
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> GreaterThanOrEqual(Vector512<float> x, Vector512<float> y) => Vector512.GreaterThanOrEqual(x, y).AsInt32();
 
-    /// <summary>table[index]: the 16-float table is one register, one shuffle.</summary>
+    /// <summary>Each 16-float table (from 0 and from 1) is one register, each lookup one shuffle.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Lookup(ref float table, Vector512<int> index) => Vector512.ShuffleNative(Vector512.LoadUnsafe(ref table), index);
+    public static void LookupPair(ref float table, Vector512<int> index, out Vector512<float> atIndex, out Vector512<float> atNext)
+    {
+        atIndex = Vector512.ShuffleNative(Vector512.LoadUnsafe(ref table), index);
+        atNext = Vector512.ShuffleNative(Vector512.LoadUnsafe(ref table, 1), index);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int CompressStore(Vector512<float> value, Vector512<int> keep, ref float destination)
@@ -562,7 +649,26 @@ internal readonly struct PatchOps512 : IPatchVectorOps<Vector512<float>, Vector5
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreEight(Vector512<double> value, ref double destination) => value.StoreUnsafe(ref destination);
+    public static float MinAcross(Vector512<float> value) => PatchOps256.MinAcross(Vector256.Min(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(Vector512<float> value) => PatchOps256.MaxAcross(Vector256.Max(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector512<double> value)
+    {
+        Vector256<double> p = value.GetLower() + value.GetUpper();
+        return AcrossLanes.Sum(p.GetLower(), p.GetUpper());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long SumFields(Vector512<double> value, int shift, long mask)
+    {
+        Vector512<long> s = Vector512.ShiftRightLogical(AcrossLanes.ToInt64(value), shift) & Vector512.Create(mask);
+        Vector256<long> h = s.GetLower() + s.GetUpper();
+        Vector128<long> t = h.GetLower() + h.GetUpper();
+        return t.ToScalar() + t.GetElement(1);
+    }
 }
 
 /// <summary>Reference to a table's first element (no bounds check; callers index within the table by construction).</summary>

@@ -42,18 +42,8 @@ internal static partial class PatchKernels
                 }
             }
 
-            Span<float> lanes = stackalloc float[TOps.Count];
-            TOps.Store(vmin, ref MemoryMarshal.GetReference(lanes));
-            foreach (float v in lanes)
-            {
-                mn = Math.Min(mn, v);
-            }
-
-            TOps.Store(vmax, ref MemoryMarshal.GetReference(lanes));
-            foreach (float v in lanes)
-            {
-                mx = Math.Max(mx, v);
-            }
+            mn = TOps.MinAcross(vmin);
+            mx = TOps.MaxAcross(vmax);
         }
 
         if (TOps.Count == 16 && i <= n - 8)
@@ -66,7 +56,7 @@ internal static partial class PatchKernels
             }
         }
 
-        double s = Reduce<TOps, TFloat, TInt, TEight>(acc);
+        double s = TOps.Sum(acc);
         for (; i < n; i++)
         {
             float v = x[i];
@@ -85,7 +75,8 @@ internal static partial class PatchKernels
     /// </summary>
     /// <remarks>
     /// The histogram bin of each lane is numpy's guess-and-correct (as <see cref="NumpyHistogram.BinOf"/>), with the
-    /// edges looked up from registers. Counts are kept packed in doubles: a value in bin b adds 2^(5b), so each of the
+    /// edges looked up from registers: edge[g] and edge[g + 1] of the guess g together, which decide both of numpy's
+    /// corrections. Counts are kept packed in doubles: a value in bin b adds 2^(5b), so each of the
     /// eight lanes holds ten 5-bit counts (below 2^50: exact) and is unpacked before any field can reach 32.
     /// </remarks>
     internal static void MomentsAndHistogram<TOps, TFloat, TInt, TEight>(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, out double m2, out double m3, out double m4)
@@ -97,16 +88,14 @@ internal static partial class PatchKernels
         int n = x.Length;
         int i = 0;
         ref float r = ref MemoryMarshal.GetReference(x);
-        ref float e = ref MemoryMarshal.GetReference(edges);
+        ref float e = ref MemoryMarshal.GetReference(edges[..NumpyHistogram.EdgeBufferLength]);
         TEight a2 = TOps.CreateEight(0), a3 = a2, a4 = a2;
         TEight meanV = TOps.CreateEight(mean);
-        Span<double> lanes = stackalloc double[8];
         if (n >= TOps.Count)
         {
             TFloat firstV = TOps.Create(first);
             TFloat normV = TOps.Create(norm);
             TInt zero = TOps.CreateInt(0);
-            TInt one = TOps.CreateInt(1);
             TInt nine = TOps.CreateInt(NumpyHistogram.Bins - 1);
             int blockIterations = PackedFieldLimit / (TOps.Count / 8);
             while (i <= n - TOps.Count)
@@ -133,10 +122,14 @@ internal static partial class PatchKernels
 
                     TInt g = TOps.ConvertToInt32(TOps.Multiply(TOps.Subtract(v, firstV), normV));
                     g = TOps.MinInt(TOps.MaxInt(g, zero), nine);
-                    g = TOps.AddInt(g, TOps.LessThan(v, TOps.Lookup(ref e, g))); // -1 where x < edge[g]
-                    g = TOps.MaxInt(g, zero);
-                    TInt above = TOps.GreaterThanOrEqual(v, TOps.Lookup(ref e, TOps.AddInt(g, one)));
-                    g = TOps.SubtractInt(g, TOps.AndNot(above, TOps.EqualsInt(g, nine))); // +1 where x >= edge[g + 1], g != 9
+
+                    // edge[g] and edge[g + 1] of the guess at once. A step down (x < edge[g]) never happens at g = 0
+                    // (x >= min = edge[0]) and rules out a step up (x < edge[g] <= edge[g + 1]), so both steps are
+                    // decided from these two edges, as NumpyHistogram.BinOf decides them one after the other.
+                    TOps.LookupPair(ref e, g, out TFloat lower, out TFloat upper);
+                    TInt down = TOps.LessThan(v, lower);
+                    TInt up = TOps.AndNot(TOps.AndNot(TOps.GreaterThanOrEqual(v, upper), down), TOps.EqualsInt(g, nine));
+                    g = TOps.SubtractInt(TOps.AddInt(g, down), up); // down and up are -1 where set
 
                     TInt exponent = TOps.AddInt(TOps.ShiftLeftInt(g, 2), g);
                     packed = TOps.Add(packed, TOps.PowerOfTwo(exponent, 0));
@@ -146,8 +139,7 @@ internal static partial class PatchKernels
                     }
                 }
 
-                TOps.StoreEight(packed, ref MemoryMarshal.GetReference(lanes));
-                UnpackCounts(lanes, counts);
+                UnpackCounts<TOps, TFloat, TInt, TEight>(packed, counts);
             }
         }
 
@@ -164,9 +156,9 @@ internal static partial class PatchKernels
             }
         }
 
-        double s2 = Reduce<TOps, TFloat, TInt, TEight>(a2);
-        double s3 = Reduce<TOps, TFloat, TInt, TEight>(a3);
-        double s4 = Reduce<TOps, TFloat, TInt, TEight>(a4);
+        double s2 = TOps.Sum(a2);
+        double s3 = TOps.Sum(a3);
+        double s4 = TOps.Sum(a4);
         for (; i < n; i++)
         {
             float v = x[i];
@@ -185,19 +177,20 @@ internal static partial class PatchKernels
 
     /// <summary>
     /// Adds the ten 5-bit counts of each of the eight packed lanes to <paramref name="counts"/>: the even and the odd
-    /// bins are split into 10-bit fields so that the eight lanes add up without carries (8 x 31 &lt; 1024).
+    /// bins are split into 10-bit fields so that the eight lanes add up without carries (8 x 31 &lt; 1024), in
+    /// registers (no trip through memory). Inlined: a call here would make the JIT keep the loop's accumulators in
+    /// memory (every vector register is caller-saved), which cost a third of the loop's speed.
     /// </summary>
-    private static void UnpackCounts(ReadOnlySpan<double> packed, Span<int> counts)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UnpackCounts<TOps, TFloat, TInt, TEight>(TEight packed, Span<int> counts)
+        where TOps : IPatchVectorOps<TFloat, TInt, TEight>
+        where TFloat : struct
+        where TInt : struct
+        where TEight : struct
     {
         const long EvenFields = 31L | (31L << 10) | (31L << 20) | (31L << 30) | (31L << 40);
-        long even = 0, odd = 0;
-        foreach (double lane in packed)
-        {
-            long bits = (long)lane; // an integer below 2^50, exact in a double
-            even += bits & EvenFields;
-            odd += (bits >> 5) & EvenFields;
-        }
-
+        long even = TOps.SumFields(packed, 0, EvenFields);
+        long odd = TOps.SumFields(packed, 5, EvenFields);
         for (int b = 0; b < NumpyHistogram.Bins / 2; b++)
         {
             counts[2 * b] += (int)((even >> (10 * b)) & 1023);
@@ -306,18 +299,8 @@ internal static partial class PatchKernels
                 vmax = TOps.Max(vmax, TOps.Select(keep, v, negInf));
             }
 
-            Span<float> lanes = stackalloc float[TOps.Count];
-            TOps.Store(vmin, ref MemoryMarshal.GetReference(lanes));
-            foreach (float v in lanes)
-            {
-                mn = Math.Min(mn, v);
-            }
-
-            TOps.Store(vmax, ref MemoryMarshal.GetReference(lanes));
-            foreach (float v in lanes)
-            {
-                mx = Math.Max(mx, v);
-            }
+            mn = TOps.MinAcross(vmin);
+            mx = TOps.MaxAcross(vmax);
         }
 
         for (; i < m; i++)
@@ -334,18 +317,5 @@ internal static partial class PatchKernels
         min = mn;
         max = mx;
         return kept;
-    }
-
-    /// <summary>The canonical reduction (<see cref="ReduceEight"/>) of eight sum lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Reduce<TOps, TFloat, TInt, TEight>(TEight lanes)
-        where TOps : IPatchVectorOps<TFloat, TInt, TEight>
-        where TFloat : struct
-        where TInt : struct
-        where TEight : struct
-    {
-        Span<double> e = stackalloc double[8];
-        TOps.StoreEight(lanes, ref MemoryMarshal.GetReference(e));
-        return ReduceEight(e);
     }
 }

@@ -27,8 +27,9 @@ internal static class NumpyHistogram
     /// <summary>Number of bins.</summary>
     public const int Bins = PatchStatistics.HistogramBins;
 
-    /// <summary>Length of an edge buffer: 11 edges padded to two Vector256 of float.</summary>
-    public const int EdgeBufferLength = 16;
+    /// <summary>Length of an edge buffer: 11 edges padded with +inf so that a 16-float table can be read from edge 0
+    /// and from edge 1 (the vector kernels look up edge[g] and edge[g + 1] with the same index).</summary>
+    public const int EdgeBufferLength = 32;
 
     /// <summary>Computes numpy's float32 edges, the float32 left edge used in the index guess, and the float32 norm.</summary>
     /// <param name="min">Minimum of the (finite) values.</param>

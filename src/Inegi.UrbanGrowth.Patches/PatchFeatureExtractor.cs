@@ -50,6 +50,12 @@ public sealed class PatchFeatureExtractor : IPatchFeatureExtractor
     /// <summary>Channels, patch size and feature columns.</summary>
     public PatchFeatureLayout Layout { get; }
 
+    /// <summary>
+    /// The vector width this instance's kernels use (default: the widest the hardware accelerates). Every width gives
+    /// the same bits; tests set each one (a width the CPU lacks still runs, emulated).
+    /// </summary>
+    internal VectorWidth Width { get; init; } = PatchKernels.BestWidth;
+
     /// <summary>The feature names, in output order (<see cref="PatchFeatureLayout.Schema"/>).</summary>
     public FeatureSchema Schema => Layout.Schema;
 
@@ -100,7 +106,7 @@ public sealed class PatchFeatureExtractor : IPatchFeatureExtractor
         int center = Layout.CenterIndex;
         for (int c = 0; c < Layout.ChannelCount; c++)
         {
-            PatchKernels.ComputeChannel(channelPlanes.Slice(c * n, n), center, destination.Slice(c * PatchStatistics.Count, PatchStatistics.Count), scratch);
+            PatchKernels.ComputeChannel(channelPlanes.Slice(c * n, n), center, destination.Slice(c * PatchStatistics.Count, PatchStatistics.Count), scratch, Width);
         }
     }
 

@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Inegi.UrbanGrowth.Trees;
 
@@ -232,23 +230,7 @@ public sealed partial class ExtraTreesModel : IClassifierModel
                 Span<double> a = rented.AsSpan(0, count * k);
                 a.Clear();
                 ReadOnlySpan<float> block = rows.Slice(r0 * nf, count * nf);
-                CompactForest? compact = Avx2.IsSupported ? Compact : null;
-                for (int t = 0; t < _roots.Length; t++)
-                {
-                    int root = _roots[t];
-                    if (compact is not null)
-                    {
-                        AccumulateTreeCompact(compact, t, block, count, a);
-                    }
-                    else if (Avx2.IsSupported && Packed.Length < (int.MaxValue / 4))
-                    {
-                        AccumulateTreeGathered(root, block, count, a);
-                    }
-                    else
-                    {
-                        AccumulateTree(root, block, count, a);
-                    }
-                }
+                AccumulateForest(block, count, a);
 
                 Span<float> dest = probabilities.Slice(r0 * k, count * k);
                 for (int i = 0; i < dest.Length; i++)
@@ -323,165 +305,6 @@ public sealed partial class ExtraTreesModel : IClassifierModel
         }
 
         return new CompactForest { Nodes = nodes, ValueBase = valueBase };
-    }
-
-    /// <summary>
-    /// The walk of <see cref="AccumulateTreeGathered"/> over the 8-byte nodes of <see cref="CompactForest"/>, 32 rows
-    /// per step in four vectors: twice the walks in flight hide more of the gathers' latency (16 rows: 4.6-5.3 s, 32:
-    /// 3.7-4.5 s for 1M x 100 with 16-byte nodes, paired runs), and per step and 8 rows two 64-bit gathers fetch the
-    /// nodes (4 each) where three 32-bit gathers did (-> 3.2-3.4 s). Same comparisons, same leaves, same sums; leftover
-    /// rows take the scalar walk.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void AccumulateTreeCompact(CompactForest compact, int tree, ReadOnlySpan<float> block, int count, Span<double> acc)
-    {
-        int k = ClassCount;
-        int nf = FeatureCount;
-        int root = _roots[tree];
-        int valueBase = compact.ValueBase[tree];
-        ref float values = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_values), valueBase);
-        int r = 0;
-        fixed (ulong* forest = compact.Nodes)
-        fixed (float* x = block)
-        {
-            long* nodes = (long*)(forest + root);
-            Vector256<int> laneRows = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * nf;
-            Vector256<int> leafCode = Vector256.Create(CompactLeaf);
-            Span<int> leaves = stackalloc int[32];
-            for (; r + 32 <= count; r += 32)
-            {
-                Vector256<int> base0 = laneRows + Vector256.Create(r * nf);
-                Vector256<int> base1 = base0 + Vector256.Create(8 * nf);
-                Vector256<int> base2 = base1 + Vector256.Create(8 * nf);
-                Vector256<int> base3 = base2 + Vector256.Create(8 * nf);
-                Vector256<int> n0 = Vector256<int>.Zero, n1 = n0, n2 = n0, n3 = n0;
-                while (true)
-                {
-                    (Vector256<float> t0, Vector256<int> c0) = GatherNodes(nodes, n0);
-                    (Vector256<float> t1, Vector256<int> c1) = GatherNodes(nodes, n1);
-                    (Vector256<float> t2, Vector256<int> c2) = GatherNodes(nodes, n2);
-                    (Vector256<float> t3, Vector256<int> c3) = GatherNodes(nodes, n3);
-                    Vector256<int> f0 = c0 & leafCode, f1 = c1 & leafCode, f2 = c2 & leafCode, f3 = c3 & leafCode;
-                    Vector256<int> leaf0 = Vector256.Equals(f0, leafCode), leaf1 = Vector256.Equals(f1, leafCode);
-                    Vector256<int> leaf2 = Vector256.Equals(f2, leafCode), leaf3 = Vector256.Equals(f3, leafCode);
-                    if ((leaf0 & leaf1 & leaf2 & leaf3).ExtractMostSignificantBits() == 0xFF)
-                    {
-                        n0 = c0;
-                        n1 = c1;
-                        n2 = c2;
-                        n3 = c3;
-                        break;
-                    }
-
-                    // A leaf's feature field (1023) would read past the row: it reads feature 0, unused.
-                    Vector256<float> x0 = Avx2.GatherVector256(x, Vector256.AndNot(f0, leaf0) + base0, 4);
-                    Vector256<float> x1 = Avx2.GatherVector256(x, Vector256.AndNot(f1, leaf1) + base1, 4);
-                    Vector256<float> x2 = Avx2.GatherVector256(x, Vector256.AndNot(f2, leaf2) + base2, 4);
-                    Vector256<float> x3 = Avx2.GatherVector256(x, Vector256.AndNot(f3, leaf3) + base3, 4);
-
-                    // x > t is all ones (-1): subtracting it steps to the right child.
-                    n0 = Vector256.ConditionalSelect(leaf0, n0, Vector256.ShiftRightLogical(c0, CompactFeatureBits) - Vector256.GreaterThan(x0, t0).AsInt32());
-                    n1 = Vector256.ConditionalSelect(leaf1, n1, Vector256.ShiftRightLogical(c1, CompactFeatureBits) - Vector256.GreaterThan(x1, t1).AsInt32());
-                    n2 = Vector256.ConditionalSelect(leaf2, n2, Vector256.ShiftRightLogical(c2, CompactFeatureBits) - Vector256.GreaterThan(x2, t2).AsInt32());
-                    n3 = Vector256.ConditionalSelect(leaf3, n3, Vector256.ShiftRightLogical(c3, CompactFeatureBits) - Vector256.GreaterThan(x3, t3).AsInt32());
-                }
-
-                // Every lane is on its leaf: the packed field holds the leaf's value offset.
-                Vector256.ShiftRightLogical(n0, CompactFeatureBits).CopyTo(leaves);
-                Vector256.ShiftRightLogical(n1, CompactFeatureBits).CopyTo(leaves[8..]);
-                Vector256.ShiftRightLogical(n2, CompactFeatureBits).CopyTo(leaves[16..]);
-                Vector256.ShiftRightLogical(n3, CompactFeatureBits).CopyTo(leaves[24..]);
-                for (int i = 0; i < 32; i++)
-                {
-                    AddLeaf(ref values, leaves[i], acc.Slice((r + i) * k, k));
-                }
-            }
-        }
-
-        if (r < count)
-        {
-            AccumulateTree(root, block.Slice(r * nf), count - r, acc.Slice(r * k));
-        }
-    }
-
-    /// <summary>
-    /// Gathers the 8 nodes <paramref name="n"/> (indices from the tree's root) and splits them into thresholds and
-    /// packed child / feature fields, in lane order: nodes 0, 1, 4, 5 go in one gather and 2, 3, 6, 7 in the other, so
-    /// that one in-lane shuffle per field puts every value back in its lane.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe (Vector256<float> Thresholds, Vector256<int> Packed) GatherNodes(long* nodes, Vector256<int> n)
-    {
-        Vector256<int> order = Avx2.Permute4x64(n.AsInt64(), 0b11_01_10_00).AsInt32();
-        Vector256<float> a = Avx2.GatherVector256(nodes, order.GetLower(), 8).AsSingle();
-        Vector256<float> b = Avx2.GatherVector256(nodes, order.GetUpper(), 8).AsSingle();
-        return (Avx.Shuffle(a, b, 0b10_00_10_00), Avx.Shuffle(a, b, 0b11_01_11_01).AsInt32());
-    }
-
-    /// <summary>
-    /// The vector walk for forests the 8-byte nodes cannot hold (<see cref="CompactForest"/>): the same walk as
-    /// <see cref="AccumulateTree"/>, 16 rows at a time in two AVX2 vectors: each step gathers the
-    /// current nodes' feature, threshold and child and the rows' values, so the memory latencies of 16 walks overlap.
-    /// The comparison is the scalar one (<c>x &gt; threshold</c> goes right, NaN goes left), so leaves and sums are
-    /// identical. Leaves keep their node (a leaf's feature is -1; the value gathered for it reads feature 0, unused).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void AccumulateTreeGathered(int root, ReadOnlySpan<float> block, int count, Span<double> acc)
-    {
-        int k = ClassCount;
-        int nf = FeatureCount;
-        int r = 0;
-        fixed (PackedNode* packed = Packed)
-        fixed (float* x = block)
-        {
-            int* feature = (int*)packed;
-            float* threshold = (float*)packed + 1;
-            int* child = (int*)packed + 2;
-            ref float values = ref MemoryMarshal.GetArrayDataReference(_values);
-            Vector256<int> laneRows = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * nf;
-            Vector256<int> zero = Vector256<int>.Zero;
-            Span<int> leaves = stackalloc int[16];
-            for (; r + 16 <= count; r += 16)
-            {
-                Vector256<int> base0 = laneRows + Vector256.Create(r * nf);
-                Vector256<int> base1 = base0 + Vector256.Create(8 * nf);
-                Vector256<int> n0 = Vector256.Create(root), n1 = n0;
-                while (true)
-                {
-                    Vector256<int> i0 = n0 << 2, i1 = n1 << 2;
-                    Vector256<int> f0 = Avx2.GatherVector256(feature, i0, 4);
-                    Vector256<int> f1 = Avx2.GatherVector256(feature, i1, 4);
-                    Vector256<int> leaf0 = Vector256.LessThan(f0, zero), leaf1 = Vector256.LessThan(f1, zero);
-                    if ((leaf0 & leaf1).ExtractMostSignificantBits() == 0xFF)
-                    {
-                        break;
-                    }
-
-                    Vector256<float> x0 = Avx2.GatherVector256(x, Vector256.Max(f0, zero) + base0, 4);
-                    Vector256<float> x1 = Avx2.GatherVector256(x, Vector256.Max(f1, zero) + base1, 4);
-                    Vector256<float> t0 = Avx2.GatherVector256(threshold, i0, 4);
-                    Vector256<float> t1 = Avx2.GatherVector256(threshold, i1, 4);
-                    Vector256<int> c0 = Avx2.GatherVector256(child, i0, 4);
-                    Vector256<int> c1 = Avx2.GatherVector256(child, i1, 4);
-
-                    // x > t is all ones (-1): subtracting it steps to the right child.
-                    n0 = Vector256.ConditionalSelect(leaf0, n0, c0 - Vector256.GreaterThan(x0, t0).AsInt32());
-                    n1 = Vector256.ConditionalSelect(leaf1, n1, c1 - Vector256.GreaterThan(x1, t1).AsInt32());
-                }
-
-                n0.CopyTo(leaves);
-                n1.CopyTo(leaves[8..]);
-                for (int i = 0; i < 16; i++)
-                {
-                    AddLeaf(ref values, child[leaves[i] * 4], acc.Slice((r + i) * k, k));
-                }
-            }
-        }
-
-        if (r < count)
-        {
-            AccumulateTree(root, block.Slice(r * nf), count - r, acc.Slice(r * k));
-        }
     }
 
     /// <summary>Rows walked down one tree together: independent chains of dependent loads that the CPU overlaps.</summary>

@@ -426,8 +426,8 @@ internal sealed class TreeBuilder : IDisposable
                         Vector256<int> i1 = Vector256.LoadUnsafe(ref s, (nuint)(p + Vector256<int>.Count));
                         if (stride != 1)
                         {
-                            i0 = Avx2.MultiplyLow(i0, vstride);
-                            i1 = Avx2.MultiplyLow(i1, vstride);
+                            i0 *= vstride;
+                            i1 *= vstride;
                         }
 
                         Vector256<float> v0 = Avx2.GatherVector256(basePtr, i0, 4);

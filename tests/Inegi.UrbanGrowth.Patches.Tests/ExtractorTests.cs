@@ -107,37 +107,52 @@ public sealed class ExtractorTests
         }
     }
 
-    [Fact]
-    public void Extract_ScalarAndVectorPaths_GiveIdenticalFeatures()
+    [Theory]
+    [InlineData(128)]
+    [InlineData(256)]
+    [InlineData(512)]
+    public void Extract_EveryWidth_GivesTheScalarReferenceFeaturesBitForBit(int width)
     {
         var cases = TestPatches.EdgeCases();
         cases.AddRange(TestPatches.Random(60, seed: 5));
-        var extractor = new PatchFeatureExtractor([.. cases.Select((_, i) => "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        string[] names = [.. cases.Select((_, i) => "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         var planes = cases.SelectMany(c => c.Plane).ToArray();
-        var vector = new float[extractor.Layout.FeatureCount];
-        var scalar = new float[extractor.Layout.FeatureCount];
-        extractor.Extract(planes, vector);
-        try
-        {
-            PatchKernels.ForceScalar = true;
-            extractor.Extract(planes, scalar);
-        }
-        finally
-        {
-            PatchKernels.ForceScalar = false;
-        }
-
+        var scalarExtractor = new PatchFeatureExtractor(names) { Width = VectorWidth.Scalar };
+        var vectorExtractor = new PatchFeatureExtractor(names) { Width = (VectorWidth)width };
+        var vector = new float[vectorExtractor.Layout.FeatureCount];
+        var scalar = new float[scalarExtractor.Layout.FeatureCount];
+        vectorExtractor.Extract(planes, vector);
+        scalarExtractor.Extract(planes, scalar);
         for (int i = 0; i < vector.Length; i++)
         {
-            var stat = (PatchStatistic)(i % PatchStatistics.Count);
-            if (stat is PatchStatistic.Median or PatchStatistic.Center or >= PatchStatistic.Hist0 and <= PatchStatistic.Hist9)
+            Assert.True(BitConverter.SingleToInt32Bits(scalar[i]) == BitConverter.SingleToInt32Bits(vector[i]), $"{vectorExtractor.Schema.Names[i]}: scalar {scalar[i]:R}, {width}-bit {vector[i]:R}");
+        }
+    }
+
+    [Fact]
+    public void Extract_WidthsInParallel_EachInstanceKeepsItsWidthAndAllAgree()
+    {
+        // The width is per instance: extractors of four widths run at once on one process's thread pool.
+        var cases = TestPatches.Random(40, seed: 9);
+        string[] names = [.. cases.Select((_, i) => "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        var planes = cases.SelectMany(c => c.Plane).ToArray();
+        VectorWidth[] widths = [VectorWidth.Scalar, VectorWidth.V128, VectorWidth.V256, VectorWidth.V512];
+        var results = new float[widths.Length][];
+        Parallel.For(0, widths.Length * 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, j =>
+        {
+            var extractor = new PatchFeatureExtractor(names) { Width = widths[j % widths.Length] };
+            var features = new float[extractor.Layout.FeatureCount];
+            extractor.Extract(planes, features, extractor.CreateScratch());
+            Assert.Equal(widths[j % widths.Length], extractor.Width);
+            lock (results)
             {
-                Assert.Equal(scalar[i], vector[i]);
+                results[j % widths.Length] ??= features;
+                Assert.Equal(results[j % widths.Length], features);
             }
-            else
-            {
-                Assert.Equal(scalar[i], vector[i], Math.Abs(scalar[i]) * 1e-5 + 1e-7);
-            }
+        });
+        for (int w = 1; w < widths.Length; w++)
+        {
+            Assert.Equal(results[0], results[w]);
         }
     }
 
@@ -166,7 +181,10 @@ public sealed class ExtractorTests
                 float min = x.Min(), max = x.Max();
                 var sorted = (float[])x.Clone();
                 Array.Sort(sorted);
-                Assert.Equal(sorted[n / 2], PatchKernels.Median(x, min, max, scratch));
+                foreach (var width in new[] { VectorWidth.Scalar, VectorWidth.V128, VectorWidth.V256, VectorWidth.V512 })
+                {
+                    Assert.Equal(sorted[n / 2], PatchKernels.Median(x, min, max, scratch, width));
+                }
             }
         }
     }

@@ -12,6 +12,7 @@ public class PatchFeatureBenchmarks
 {
     private const int Cells = 256;
     private PatchFeatureExtractor _extractor = null!;
+    private PatchFeatureExtractor _extractor128 = null!;
     private float[] _patches = null!;
     private float[] _output = null!;
     private PatchScratch _scratch = null!;
@@ -20,6 +21,7 @@ public class PatchFeatureBenchmarks
     public void Setup()
     {
         _extractor = new PatchFeatureExtractor();
+        _extractor128 = new PatchFeatureExtractor { Width = VectorWidth.V128 };
         var rng = new Random(42);
         int perCell = _extractor.Layout.ValuesPerCell;
         _patches = new float[Cells * perCell];
@@ -63,6 +65,28 @@ public class PatchFeatureBenchmarks
         for (int c = 0; c < Cells; c++)
         {
             _extractor.Extract(_patches.AsSpan(c * perCell, perCell), _output.AsSpan(c * features, features), _scratch);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Cells, Description = "AVX2-only kernel before (9bcfde5), 1 thread")]
+    public void Avx2BeforeOneThread()
+    {
+        int perCell = _extractor.Layout.ValuesPerCell;
+        int features = _extractor.Layout.FeatureCount;
+        for (int c = 0; c < Cells; c++)
+        {
+            Avx2PatchKernels.Extract(_extractor.Layout, _patches.AsSpan(c * perCell, perCell), _output.AsSpan(c * features, features), _scratch);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Cells, Description = "Fused 128-bit, 1 thread")]
+    public void Fused128OneThread()
+    {
+        int perCell = _extractor128.Layout.ValuesPerCell;
+        int features = _extractor128.Layout.FeatureCount;
+        for (int c = 0; c < Cells; c++)
+        {
+            _extractor128.Extract(_patches.AsSpan(c * perCell, perCell), _output.AsSpan(c * features, features), _scratch);
         }
     }
 

@@ -13,6 +13,12 @@ public class PatchKernelPartsBenchmarks
     private float[] _edges = null!;
     private int[] _counts = null!;
 
+    /// <summary>The generic kernels' width (bits): 256 and 128 on AVX2 hardware, 512 where AVX-512 is there.</summary>
+    [Params(128, 256)]
+    public int Bits { get; set; }
+
+    private VectorWidth Width => (VectorWidth)Bits;
+
     [GlobalSetup]
     public void Setup()
     {
@@ -24,7 +30,7 @@ public class PatchKernelPartsBenchmarks
         }
 
         _scratch = new PatchScratch(PatchGeometry.PixelCount);
-        _edges = new float[16];
+        _edges = new float[NumpyHistogram.EdgeBufferLength];
         _counts = new int[10];
     }
 
@@ -49,7 +55,7 @@ public class PatchKernelPartsBenchmarks
         double s = 0;
         for (int p = 0; p < Planes; p++)
         {
-            PatchKernels.MinMaxSum(_planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount), out _, out _, out double sum);
+            PatchKernels.MinMaxSum(_planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount), Width, out _, out _, out double sum);
             s += sum;
         }
 
@@ -63,10 +69,10 @@ public class PatchKernelPartsBenchmarks
         for (int p = 0; p < Planes; p++)
         {
             var x = _planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount);
-            PatchKernels.MinMaxSum(x, out float min, out float max, out double sum);
+            PatchKernels.MinMaxSum(x, Width, out float min, out float max, out double sum);
             NumpyHistogram.Setup(min, max, _edges, out float first, out float norm);
             _counts.AsSpan().Clear();
-            PatchKernels.MomentsAndHistogram(x, sum / x.Length, _edges, first, norm, _counts, out double m2, out _, out _);
+            PatchKernels.MomentsAndHistogram(x, sum / x.Length, _edges, first, norm, _counts, Width, out double m2, out _, out _);
             s += m2;
         }
 
@@ -80,7 +86,7 @@ public class PatchKernelPartsBenchmarks
         for (int p = 0; p < Planes; p++)
         {
             var x = _planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount);
-            PatchKernels.MinMaxSum(x, out float min, out float max, out double sum);
+            PatchKernels.MinMaxSum(x, Width, out float min, out float max, out double sum);
             NumpyHistogram.Setup(min, max, _edges, out float first, out float norm);
             _counts.AsSpan().Clear();
             PreviousPatchKernels.MomentsAndHistogram(x, sum / x.Length, _edges, first, norm, _counts, out double m2, out _, out _);
@@ -97,7 +103,7 @@ public class PatchKernelPartsBenchmarks
         for (int p = 0; p < Planes; p++)
         {
             var x = _planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount);
-            PatchKernels.MinMaxSum(x, out float min, out float max, out _);
+            PatchKernels.MinMaxSum(x, Width, out float min, out float max, out _);
             s += PatchKernels.MedianScalar(x, min, max, _scratch);
         }
 
@@ -111,8 +117,52 @@ public class PatchKernelPartsBenchmarks
         for (int p = 0; p < Planes; p++)
         {
             var x = _planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount);
-            PatchKernels.MinMaxSum(x, out float min, out float max, out _);
-            s += PatchKernels.Median(x, min, max, _scratch);
+            PatchKernels.MinMaxSum(x, Width, out float min, out float max, out _);
+            s += PatchKernels.Median(x, min, max, _scratch, Width);
+        }
+
+        return s;
+    }
+
+    [Benchmark(OperationsPerInvoke = Planes)]
+    public double MinMaxSumAvx2Before()
+    {
+        double s = 0;
+        for (int p = 0; p < Planes; p++)
+        {
+            Avx2PatchKernels.MinMaxSum(_planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount), out _, out _, out double sum);
+            s += sum;
+        }
+
+        return s;
+    }
+
+    [Benchmark(OperationsPerInvoke = Planes)]
+    public double MomentsAndHistogramAvx2Before()
+    {
+        double s = 0;
+        for (int p = 0; p < Planes; p++)
+        {
+            var x = _planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount);
+            Avx2PatchKernels.MinMaxSum(x, out float min, out float max, out double sum);
+            NumpyHistogram.Setup(min, max, _edges, out float first, out float norm);
+            _counts.AsSpan().Clear();
+            Avx2PatchKernels.MomentsAndHistogram(x, sum / x.Length, _edges, first, norm, _counts, out double m2, out _, out _);
+            s += m2;
+        }
+
+        return s;
+    }
+
+    [Benchmark(OperationsPerInvoke = Planes)]
+    public float BucketMedianAvx2Before()
+    {
+        float s = 0;
+        for (int p = 0; p < Planes; p++)
+        {
+            var x = _planes.AsSpan(p * PatchGeometry.PixelCount, PatchGeometry.PixelCount);
+            Avx2PatchKernels.MinMaxSum(x, out float min, out float max, out _);
+            s += Avx2PatchKernels.Median(x, min, max, _scratch);
         }
 
         return s;

@@ -25,7 +25,7 @@ internal static class PreviousPatchKernels
     public static void ComputeChannel(ReadOnlySpan<float> values, int centerIndex, Span<float> destination, PatchScratch scratch)
     {
         int n = values.Length;
-        PatchKernels.MinMaxSum(values, out float min, out float max, out double sum);
+        PatchKernels.MinMaxSum(values, PatchKernels.BestWidth, out float min, out float max, out double sum);
         if (!double.IsFinite(sum))
         {
             destination[..PatchStatistics.Count].Fill(float.NaN);

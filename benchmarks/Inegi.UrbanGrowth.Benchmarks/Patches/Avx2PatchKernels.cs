@@ -4,19 +4,27 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Inegi.UrbanGrowth.Patches;
+using Inegi.UrbanGrowth.Patches;
+
+namespace Inegi.UrbanGrowth.Benchmarks.Patches;
 
 /// <summary>
-/// The fused per-channel kernel: pass 1 finds min, max and the float64 sum; pass 2 accumulates the float64
-/// central moments m2, m3, m4 and the numpy histogram in the same loop; the median is a bucket selection on a
-/// scratch copy (no sort).
+/// The per-channel kernel as it was before it became width-generic (commit 9bcfde5 on main): AVX2 intrinsics with a
+/// scalar fallback, chosen by a process-wide flag (removed here). Kept so that before / after are measured in the
+/// same run; needs AVX2 (its benchmarks report nothing useful without it).
 /// </summary>
-internal static class PatchKernels
+internal static class Avx2PatchKernels
 {
-    /// <summary>Set by tests to run the portable scalar loops even where AVX2 is available.</summary>
-    internal static bool ForceScalar { get; set; }
+    private static bool UseAvx2 => Avx2.IsSupported;
 
-    private static bool UseAvx2 => Avx2.IsSupported && !ForceScalar;
+    public static void Extract(PatchFeatureLayout layout, ReadOnlySpan<float> channelPlanes, Span<float> destination, PatchScratch scratch)
+    {
+        int n = layout.PixelCount;
+        for (int c = 0; c < layout.ChannelCount; c++)
+        {
+            ComputeChannel(channelPlanes.Slice(c * n, n), layout.CenterIndex, destination.Slice(c * PatchStatistics.Count, PatchStatistics.Count), scratch);
+        }
+    }
 
     /// <summary>Computes the 18 statistics of one channel plane into <paramref name="destination"/>[0..18).</summary>
     public static void ComputeChannel(ReadOnlySpan<float> values, int centerIndex, Span<float> destination, PatchScratch scratch)
@@ -48,32 +56,7 @@ internal static class PatchKernels
             median = Median(values, min, max, scratch);
         }
 
-        WriteStatistics(n, mean, m2, m3, m4, median, counts, values[centerIndex], destination);
-    }
-
-    /// <summary>Turns the accumulated sums into the 18 outputs (SPEC 3 formulas).</summary>
-    internal static void WriteStatistics(int n, double mean, double m2, double m3, double m4, float median, ReadOnlySpan<int> counts, float center, Span<float> d)
-    {
-        d[(int)PatchStatistic.Mean] = (float)mean;
-        d[(int)PatchStatistic.Variance] = (float)m2;
-        d[(int)PatchStatistic.Median] = median;
-        d[(int)PatchStatistic.Variation] = mean == 0 ? 0f : (float)(Math.Sqrt(m2) / mean);
-        d[(int)PatchStatistic.Skewness] = m2 == 0 ? 0f : (float)(m3 / (m2 * Math.Sqrt(m2)));
-        d[(int)PatchStatistic.Kurtosis] = m2 == 0 ? 0f : (float)((m4 / (m2 * m2)) - 3.0);
-        double entropy = 0;
-        for (int b = 0; b < NumpyHistogram.Bins; b++)
-        {
-            int c = counts[b];
-            d[(int)PatchStatistic.Hist0 + b] = c;
-            if (c > 0)
-            {
-                double p = (double)c / n;
-                entropy -= p * Math.Log(p);
-            }
-        }
-
-        d[(int)PatchStatistic.Entropy] = (float)entropy;
-        d[(int)PatchStatistic.Center] = center;
+        PatchKernels.WriteStatistics(n, mean, m2, m3, m4, median, counts, values[centerIndex], destination);
     }
 
     /// <summary>Pass 1: min, max (float32) and the sum in float64.</summary>
@@ -83,7 +66,7 @@ internal static class PatchKernels
         int i = 0;
         float mn = float.PositiveInfinity, mx = float.NegativeInfinity;
         double s = 0;
-        if (Vector256.IsHardwareAccelerated && !ForceScalar && n >= Vector256<float>.Count)
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
         {
             ref float r = ref MemoryMarshal.GetReference(x);
             var vmin = Vector256.Create(float.PositiveInfinity);
@@ -303,7 +286,7 @@ internal static class PatchKernels
             values.CopyTo(work);
         }
 
-        return QuickSelect(work[..m], k);
+        return PatchKernels.QuickSelect(work[..m], k);
     }
 
     /// <summary>
@@ -353,7 +336,7 @@ internal static class PatchKernels
             values.CopyTo(work);
         }
 
-        return QuickSelect(work[..m], k);
+        return PatchKernels.QuickSelect(work[..m], k);
     }
 
     /// <summary>Bucket id of each value: <c>(int)min((x - lo) * scale, 63)</c> in float32 (non-decreasing in x).</summary>
@@ -495,79 +478,5 @@ internal static class PatchKernels
         }
 
         return table;
-    }
-
-    /// <summary>The k-th smallest value (0-based) of <paramref name="a"/>, reordering it: Hoare quickselect with a median-of-three pivot, insertion sort for short ranges.</summary>
-    internal static float QuickSelect(Span<float> a, int k)
-    {
-        int left = 0, right = a.Length - 1;
-        while (right - left > 16)
-        {
-            int mid = left + ((right - left) >> 1);
-            if (a[mid] < a[left])
-            {
-                (a[mid], a[left]) = (a[left], a[mid]);
-            }
-
-            if (a[right] < a[left])
-            {
-                (a[right], a[left]) = (a[left], a[right]);
-            }
-
-            if (a[right] < a[mid])
-            {
-                (a[right], a[mid]) = (a[mid], a[right]);
-            }
-
-            float pivot = a[mid];
-            int i = left, j = right;
-            while (i <= j)
-            {
-                while (a[i] < pivot)
-                {
-                    i++;
-                }
-
-                while (pivot < a[j])
-                {
-                    j--;
-                }
-
-                if (i <= j)
-                {
-                    (a[i], a[j]) = (a[j], a[i]);
-                    i++;
-                    j--;
-                }
-            }
-
-            if (k <= j)
-            {
-                right = j;
-            }
-            else if (k >= i)
-            {
-                left = i;
-            }
-            else
-            {
-                return a[k];
-            }
-        }
-
-        for (int i = left + 1; i <= right; i++)
-        {
-            float v = a[i];
-            int j = i - 1;
-            while (j >= left && a[j] > v)
-            {
-                a[j + 1] = a[j];
-                j--;
-            }
-
-            a[j + 1] = v;
-        }
-
-        return a[k];
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Inegi.UrbanGrowth.Raster;
@@ -112,7 +113,21 @@ public sealed class GeomedianCompositor
     public CompositeTileResult CompositeTile(PixelWindow window)
     {
         int n = _reader.ObservationCount, bands = _reader.BandCount, pixels = checked((int)window.PixelCount);
-        float[] stack = new float[checked((int)_reader.ValuesFor(window))];
+        // Pooled: the stack is tens of megabytes per tile (dates x 6 x tile^2 floats); a fresh one per tile would
+        // grow the large-object heap between collections. Every value is written by Read before it is used.
+        float[] stack = ArrayPool<float>.Shared.Rent(checked((int)_reader.ValuesFor(window)));
+        try
+        {
+            return CompositeStack(window, stack, n, bands, pixels);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(stack);
+        }
+    }
+
+    private CompositeTileResult CompositeStack(PixelWindow window, float[] stack, int n, int bands, int pixels)
+    {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
         Parallel.For(0, n, parallel, o => _reader.Read(window, stack, o));
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Inegi.UrbanGrowth.Raster;
 using Inegi.UrbanGrowth.Raster.Projections;
 using ProjNet.CoordinateSystems.Transformations;
@@ -101,6 +102,10 @@ public sealed class ObservationReader : IDisposable
     // gdalwarp's approximate transformer does the same; at 30 m the interpolation error is far below 1e-3 pixel.
     private const int LatticeStep = 16;
     private const double MaxLatticeError = 1e-3;
+
+    // Source pixels beyond the image that a window's outline may reach and still be read: bilinear needs one, and the
+    // outline bounds the footprint only to within curvature and rounding.
+    private const double OutlineMargin = 2;
 
     // The flags the cloud opening and dilation act on (DEA cleans its cloud and shadow mask together).
     private const MaskedConditions CloudConditions = MaskedConditions.Cloud | MaskedConditions.CloudShadow;
@@ -414,10 +419,74 @@ public sealed class ObservationReader : IDisposable
         public void Read(TargetGrid grid, PixelWindow window, Span<float> planes, ImageReadOptions options)
         {
             planes.Fill(float.NaN);
+            if (!MayOverlap(grid, window))
+            {
+                return; // a frame of an archive covers part of the grid: most of its tiles see nothing of it
+            }
+
+            // Pooled: a tile's coordinates and source window are megabytes, read per observation and tile; fresh
+            // arrays would churn the large-object heap (and the peak memory) for nothing.
             int n = window.Width * window.Height;
-            var u = new double[n];
-            var v = new double[n];
-            SourceCoordinates(grid, window, u, v);
+            double[] u = ArrayPool<double>.Shared.Rent(n);
+            double[] v = ArrayPool<double>.Shared.Rent(n);
+            try
+            {
+                SourceCoordinates(grid, window, u, v);
+                Sample(window, planes, options, u, v);
+            }
+            finally
+            {
+                ArrayPool<double>.Shared.Return(u);
+                ArrayPool<double>.Shared.Return(v);
+            }
+        }
+
+        /// <summary>
+        /// False when the window's footprint certainly misses the image: the exact transforms of its outline (every
+        /// <see cref="LatticeStep"/> pixels, corners included) bound a box more than <see cref="OutlineMargin"/> source
+        /// pixels off the image. The footprint of a window is within a fraction of a pixel of its outline's hull (the
+        /// lattice interpolation itself is within 1e-3 pixel), so skipping changes no value.
+        /// </summary>
+        private bool MayOverlap(TargetGrid grid, PixelWindow window)
+        {
+            if (_sameCrs)
+            {
+                return true; // the coordinates are an affine map: cheap, and the footprint test below would cost as much
+            }
+
+            MathTransform transform = CrsCatalog.Transformation(grid.Epsg, _epsg);
+            GeoTransform src = _image.Info.GeoTransform;
+            double minU = double.MaxValue, minV = double.MaxValue, maxU = double.MinValue, maxV = double.MinValue;
+            void Add(double c, double r)
+            {
+                (double x, double y) = grid.GeoTransform.PixelToMap(window.X + c + 0.5, window.Y + r + 0.5);
+                double[] p = transform.Transform([x, y]);
+                (double pu, double pv) = src.MapToPixel(p[0], p[1]);
+                (minU, maxU, minV, maxV) = (Math.Min(minU, pu), Math.Max(maxU, pu), Math.Min(minV, pv), Math.Max(maxV, pv));
+            }
+
+            int w = window.Width - 1, h = window.Height - 1;
+            for (int c = 0; c <= w; c = c == w ? w + 1 : Math.Min(w, c + LatticeStep))
+            {
+                Add(c, 0);
+                Add(c, h);
+            }
+
+            for (int r = 0; r <= h; r = r == h ? h + 1 : Math.Min(h, r + LatticeStep))
+            {
+                Add(0, r);
+                Add(w, r);
+            }
+
+            RasterInfo info = _image.Info;
+            return double.IsFinite(minU) && double.IsFinite(minV) && double.IsFinite(maxU) && double.IsFinite(maxV)
+                ? maxU >= -OutlineMargin && maxV >= -OutlineMargin && minU <= info.Width + OutlineMargin && minV <= info.Height + OutlineMargin
+                : true;
+        }
+
+        private void Sample(PixelWindow window, Span<float> planes, ImageReadOptions options, double[] u, double[] v)
+        {
+            int n = window.Width * window.Height;
             bool bilinear = options.Resampling == Resampling.Bilinear;
             double shift = bilinear ? 0.5 : 0;
 
@@ -442,10 +511,41 @@ public sealed class ObservationReader : IDisposable
 
             var src = new PixelWindow(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
             int m = src.Width * src.Height, bands = _bands.Length;
-            float[] values = new float[bands * m];
+            float[] values = ArrayPool<float>.Shared.Rent(bands * m);
+            bool[] clear = ArrayPool<bool>.Shared.Rent(m);
+            float[]? quality = _quality is null ? null : ArrayPool<float>.Shared.Rent(m);
+            float[]? saturation = _saturation is not null && (options.Masked & MaskedConditions.Saturation) != 0 ? ArrayPool<float>.Shared.Rent(m) : null;
+            try
+            {
+                SampleSource(src, n, planes, options, u, v, values, clear, quality, saturation);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(values);
+                ArrayPool<bool>.Shared.Return(clear);
+                if (quality is not null)
+                {
+                    ArrayPool<float>.Shared.Return(quality);
+                }
+
+                if (saturation is not null)
+                {
+                    ArrayPool<float>.Shared.Return(saturation);
+                }
+            }
+        }
+
+        /// <summary>Reads and masks the source window <paramref name="src"/> into the (pooled) buffers, then samples it at (u, v) into <paramref name="planes"/>.</summary>
+        private void SampleSource(PixelWindow src, int n, Span<float> planes, ImageReadOptions options,
+            double[] u, double[] v, float[] values, bool[] clear, float[]? quality, float[]? saturation)
+        {
+            int m = src.Width * src.Height, bands = _bands.Length;
+            int x0 = src.X, y0 = src.Y, x1 = src.X + src.Width - 1, y1 = src.Y + src.Height - 1;
+            bool bilinear = options.Resampling == Resampling.Bilinear;
+            RasterInfo info = _image.Info;
             if (_bandFiles is null)
             {
-                _image.ReadAsFloat(src, _bands, values);
+                _image.ReadAsFloat(src, _bands, values.AsSpan(0, bands * m));
             }
             else
             {
@@ -455,20 +555,16 @@ public sealed class ObservationReader : IDisposable
                 }
             }
 
-            bool[] clear = new bool[m];
-            float[]? quality = null, saturation = null;
             bool[]? cloud = null;
-            if (_quality is not null)
+            if (quality is not null)
             {
-                quality = new float[m];
-                _quality.ReadAsFloat(src, [0], quality);
+                _quality!.ReadAsFloat(src, [0], quality.AsSpan(0, m));
                 cloud = CleanedCloud(src, options);
             }
 
-            if (_saturation is not null && (options.Masked & MaskedConditions.Saturation) != 0)
+            if (saturation is not null)
             {
-                saturation = new float[m];
-                _saturation.ReadAsFloat(src, [0], saturation);
+                _saturation!.ReadAsFloat(src, [0], saturation.AsSpan(0, m));
             }
 
             QualityFormat format = Image.QualityFormat ?? options.QualityFormat;

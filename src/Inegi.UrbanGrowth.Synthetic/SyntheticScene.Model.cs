@@ -15,7 +15,7 @@ public sealed partial class SyntheticScene
     private const float CloudHi = 0.58f;
 
     // Calibration: urban cell area ~ K * sum(pi * (r^2 - rmin^2)); K measured on medium scenes (docs/synthetic.md).
-    private const double AreaCalibration = 0.62;
+    private const double AreaCalibration = 0.45;
 
     private readonly uint _seedSalt;
     private FractalNoise _arid = null!;
@@ -28,6 +28,7 @@ public sealed partial class SyntheticScene
     private FractalNoise[] _cloud = null!;
     private FractalNoise[] _haze = null!;
     private FractalNoise _park = null!;
+    private FractalNoise _patch = null!;
     private float[] _gain = null!;
     private uint[] _yearSalt = null!;
     private int _shadowDx;
@@ -77,6 +78,10 @@ public sealed partial class SyntheticScene
         _water = new FractalNoise(s + 5, [Px(12000), Px(3600), Px(1050)]);
         _boundary = new FractalNoise(s + 6, [Px(2700), Px(900), Px(330)]);
         _park = new FractalNoise(s + 7, [Px(900), Px(300)]);
+
+        // Fine patchiness of the natural cover (woodlots, pastures, shrubs at 90-240 m): real scenes vary most at this
+        // scale (docs/synthetic.md, "Calibration against real scenes").
+        _patch = new FractalNoise(s + 8, [Px(240), Px(90)]);
         _aridGradient = 0.35f;
         int ny = _years.Length;
         _pheno = new FractalNoise[ny];
@@ -128,7 +133,7 @@ public sealed partial class SyntheticScene
                 }
             }
 
-            peak[c] = 0.62 + 0.18 * rng.NextDouble();
+            peak[c] = 0.5 + 0.3 * rng.NextDouble();
             growth[c] = 0.03 + 0.07 * rng.NextDouble();
         }
 

@@ -67,7 +67,9 @@ public sealed partial class SyntheticScene
         InitNoise(rng);
         _cities = CreateCities(rng);
         CreateRoads();
+        CreateGrowth();
         BuildBlockIndex();
+        IndexDevelopments();
         CreateSettlements(rng);
         _strips = CreateStrips(rng);
         _undefined = CreateUndefinedMask();

@@ -34,6 +34,7 @@ public sealed partial class SyntheticScene
     private float[] _eperiod = null!;
     private float[] _estart = null!;
     private int[] _ecity = null!;
+    private int[] _eroad = null!;
     private int[] _devStart = null!;
     private int[] _devItems = null!;
 
@@ -145,9 +146,11 @@ public sealed partial class SyntheticScene
         _eperiod = new float[n];
         _estart = new float[n];
         _ecity = new int[n];
+        _eroad = new int[n];
         for (int e = 0; e < n; e++)
         {
             (_ex[e], _ey[e], _ecos[e], _esin[e], _ehalfU[e], _ehalfV[e], _epeak[e], _eperiod[e], _estart[e], _ecity[e]) = dev[e];
+            _eroad[e] = _roadAx.Length + e;   // its access road, appended below
         }
 
         // New roads: one in five of the first year's roads between towns opens later (a new highway), and each
@@ -198,10 +201,9 @@ public sealed partial class SyntheticScene
     /// rest by blocks (after <see cref="BuildBlockIndex"/>, whose city index finds the towns near each one). A dropped
     /// estate's access road never opens.
     /// </summary>
-    private void IndexDevelopments()
+    private void IndexDevelopments(Func<int, bool>? drop = null)
     {
         int last = _years.Length - 1, kept = 0;
-        int accessBase = _baseRoadCount;
         for (int e = 0; e < _ex.Length; e++)
         {
             int bx = Math.Clamp((int)_ex[e] >> BlockShift, 0, _blockCols - 1), by = Math.Clamp((int)_ey[e] >> BlockShift, 0, _blockRows - 1);
@@ -216,9 +218,9 @@ public sealed partial class SyntheticScene
                 inTown = dx * dx + dy * dy < r * r;
             }
 
-            if (inTown)
+            if (inTown || (drop is not null && drop(e)))
             {
-                _roadOpen[accessBase + e] = float.PositiveInfinity;
+                _roadOpen[_eroad[e]] = float.PositiveInfinity;
                 continue;
             }
 
@@ -232,6 +234,7 @@ public sealed partial class SyntheticScene
             _eperiod[kept] = _eperiod[e];
             _estart[kept] = _estart[e];
             _ecity[kept] = _ecity[e];
+            _eroad[kept] = _eroad[e];
             kept++;
         }
 
@@ -245,6 +248,7 @@ public sealed partial class SyntheticScene
         Array.Resize(ref _eperiod, kept);
         Array.Resize(ref _estart, kept);
         Array.Resize(ref _ecity, kept);
+        Array.Resize(ref _eroad, kept);
         (_devStart, _devItems) = BuildIndex(kept, e => (_ex[e], _ey[e], 0f, 0f, MathF.Sqrt(_ehalfU[e] * _ehalfU[e] + _ehalfV[e] * _ehalfV[e]) + 1));
     }
 

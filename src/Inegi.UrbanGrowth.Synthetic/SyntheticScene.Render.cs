@@ -172,7 +172,9 @@ public sealed partial class SyntheticScene
     private static float WaterCover(float noise) => Smooth(WaterLo, WaterHi, noise);
 
     /// <summary>Built-up abundance of pixels (x0 .. x0 + dest.Length - 1, j).</summary>
-    private void BuiltUpRow(int yi, int j, int x0, Span<float> dest, Scratch scratch, Span<int> cityOf = default)
+    /// <remarks>With <paramref name="townsOnly"/>, blocks that hold no town, road or development are left at 0 (their
+    /// villages alone stay below the urban threshold): the cheap estimate of <see cref="CalibrateCities"/>.</remarks>
+    private void BuiltUpRow(int yi, int j, int x0, Span<float> dest, Scratch scratch, Span<int> cityOf = default, bool townsOnly = false)
     {
         int by = j >> BlockShift;
         bool track = !cityOf.IsEmpty;
@@ -195,7 +197,8 @@ public sealed partial class SyntheticScene
             int len = segEnd - x;
             Span<float> d = dest.Slice(x - x0, len);
             int b = by * _blockCols + bx;
-            if (x < 0 || bx >= _blockCols || (_cityStart[b] == _cityStart[b + 1] && _roadStart[b] == _roadStart[b + 1] && _villageStart[b] == _villageStart[b + 1] && _devStart[b] == _devStart[b + 1]))
+            if (x < 0 || bx >= _blockCols || (_cityStart[b] == _cityStart[b + 1] && _roadStart[b] == _roadStart[b + 1]
+                && (townsOnly || _villageStart[b] == _villageStart[b + 1]) && _devStart[b] == _devStart[b + 1]))
             {
                 d.Clear();
             }
@@ -612,7 +615,11 @@ public sealed partial class SyntheticScene
         }
     }
 
-    private float[] ComputeFractions(int yi)
+    /// <summary>Built-up fraction of every cell in year index <paramref name="yi"/>.</summary>
+    /// <param name="yi">Year index.</param>
+    /// <param name="rowStep">1 for the exact fractions (the labels); n uses every n-th pixel row only.</param>
+    /// <param name="townsOnly">Skip the blocks that hold only villages (see <see cref="BuiltUpRow"/>).</param>
+    private float[] ComputeFractions(int yi, int rowStep = 1, bool townsOnly = false)
     {
         int w = GridWidth, h = GridHeight;
         var fractions = new float[w * h];
@@ -634,12 +641,12 @@ public sealed partial class SyntheticScene
             int j1 = (int)Math.Ceiling((_offY + (r + 1) * _cs) / _px) + 1;
             for (int j = j0; j <= j1; j++)
             {
-                if ((int)Math.Floor(((j + 0.5) * _px - _offY) / _cs) != r)
+                if ((int)Math.Floor(((j + 0.5) * _px - _offY) / _cs) != r || j % rowStep != 0)
                 {
                     continue;
                 }
 
-                BuiltUpRow(yi, j, i0, local.Row, local.Scratch);
+                BuiltUpRow(yi, j, i0, local.Row, local.Scratch, default, townsOnly);
                 for (int i = 0; i < n; i++)
                 {
                     int c = cellOf[i];

@@ -144,6 +144,9 @@ internal sealed class SceneRandom(ulong seed)
 {
     private SplitMix64 _generator = new(seed);
 
+    /// <summary>A generator in the same state that then runs on its own (trial constructions replay the same draws).</summary>
+    public SceneRandom Clone() => new(0) { _generator = _generator };
+
     public ulong NextUInt64() => _generator.Next();
 
     /// <summary>Uniform in [0, 1).</summary>

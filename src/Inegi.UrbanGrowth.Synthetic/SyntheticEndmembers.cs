@@ -47,21 +47,21 @@ public static class SyntheticEndmembers
     // Rows: SyntheticCover order; columns: B, G, R, NIR, SWIR1, SWIR2 (reflectance).
     internal static readonly float[] Table =
     [
-        0.030f, 0.060f, 0.040f, 0.380f, 0.190f, 0.090f, // Vegetation      NDVI 0.81
+        0.025f, 0.048f, 0.034f, 0.300f, 0.135f, 0.058f, // Vegetation      NDVI 0.80 (spyndex vegetation, Porto Velho forest)
         0.060f, 0.090f, 0.120f, 0.220f, 0.300f, 0.220f, // DryVegetation   NDVI 0.29
-        0.040f, 0.080f, 0.050f, 0.420f, 0.240f, 0.120f, // Crop            NDVI 0.79
+        0.035f, 0.070f, 0.045f, 0.360f, 0.190f, 0.090f, // Crop            NDVI 0.78
         0.090f, 0.130f, 0.180f, 0.240f, 0.330f, 0.280f, // BareSoil        NDVI 0.14, NDBI 0.16
         0.200f, 0.250f, 0.300f, 0.340f, 0.420f, 0.380f, // BrightDryLand   NDVI 0.06, NDBI 0.11
-        0.060f, 0.050f, 0.030f, 0.015f, 0.008f, 0.005f, // Water           NIR 0.015
-        0.090f, 0.100f, 0.110f, 0.130f, 0.160f, 0.150f, // Impervious      NDVI 0.08, NDBI 0.10
-        0.250f, 0.270f, 0.290f, 0.320f, 0.340f, 0.300f, // BrightRoof      NDVI 0.05, NDBI 0.03
+        0.025f, 0.042f, 0.020f, 0.015f, 0.015f, 0.012f, // Water           NIR 0.015 (spyndex water)
+        0.065f, 0.090f, 0.105f, 0.190f, 0.250f, 0.220f, // Impervious      NDVI 0.29, NDBI 0.14 (Porto Velho urban points: roofs and pavement at 30 m)
+        0.140f, 0.160f, 0.180f, 0.260f, 0.300f, 0.260f, // BrightRoof      NDVI 0.18, NDBI 0.07
     ];
 
     /// <summary>Reflectance of a cloud remnant (bright, slightly lower in the SWIR), blended over the land.</summary>
     internal static readonly float[] Cloud = [0.40f, 0.41f, 0.42f, 0.45f, 0.36f, 0.26f];
 
     /// <summary>Path radiance of haze (reflectance added at full haze, strongest in the blue), blended over the land.</summary>
-    internal static readonly float[] Haze = [0.10f, 0.085f, 0.07f, 0.05f, 0.03f, 0.02f];
+    internal static readonly float[] Haze = [0.05f, 0.04f, 0.03f, 0.02f, 0.012f, 0.008f];
 
     /// <summary>The six reflectances (0..1) of an endmember, in band order B, G, R, NIR, SWIR1, SWIR2.</summary>
     /// <param name="cover">The endmember.</param>

@@ -15,7 +15,7 @@ public sealed partial class SyntheticScene
     private const float CloudHi = 0.58f;
 
     // Calibration: urban cell area ~ K * sum(pi * (r^2 - rmin^2)); K measured on medium scenes (docs/synthetic.md).
-    private const double AreaCalibration = 0.62;
+    private const double AreaCalibration = 0.45;
 
     private readonly uint _seedSalt;
     private FractalNoise _arid = null!;
@@ -28,6 +28,7 @@ public sealed partial class SyntheticScene
     private FractalNoise[] _cloud = null!;
     private FractalNoise[] _haze = null!;
     private FractalNoise _park = null!;
+    private FractalNoise _patch = null!;
     private float[] _gain = null!;
     private uint[] _yearSalt = null!;
     private int _shadowDx;
@@ -77,6 +78,10 @@ public sealed partial class SyntheticScene
         _water = new FractalNoise(s + 5, [Px(12000), Px(3600), Px(1050)]);
         _boundary = new FractalNoise(s + 6, [Px(2700), Px(900), Px(330)]);
         _park = new FractalNoise(s + 7, [Px(900), Px(300)]);
+
+        // Fine patchiness of the natural cover (woodlots, pastures, shrubs at 90-240 m): real scenes vary most at this
+        // scale (docs/synthetic.md, "Calibration against real scenes").
+        _patch = new FractalNoise(s + 8, [Px(240), Px(90)]);
         _aridGradient = 0.35f;
         int ny = _years.Length;
         _pheno = new FractalNoise[ny];
@@ -102,47 +107,56 @@ public sealed partial class SyntheticScene
         _shadowDy = Px(600);
     }
 
-    private SyntheticCity[] CreateCities(SceneRandom rng)
+    /// <summary>The random draws of the cities (relative sizes, centres, peaks, growth rates), before their scale.</summary>
+    private sealed record CityDraws(double[] Raw, double[] X, double[] Y, double[] Peak, double[] Growth);
+
+    private CityDraws DrawCities(SceneRandom rng)
     {
         int cells = GridWidth * GridHeight;
         int n = Math.Max(12, cells / 40);
         double gridW = GridWidth * _cs, gridH = GridHeight * _cs;
-        var raw = new double[n];
-        var cx = new double[n];
-        var cy = new double[n];
-        var peak = new double[n];
-        var growth = new double[n];
+        var draws = new CityDraws(new double[n], new double[n], new double[n], new double[n], new double[n]);
         for (int c = 0; c < n; c++)
         {
             // Heavy tail: area ~ 1/u (Zipf-like city sizes), radius ~ u^-1/2.
             double u = Math.Max(rng.NextDouble(), 0.5 / n);
-            raw[c] = 1 / Math.Sqrt(u);
+            draws.Raw[c] = 1 / Math.Sqrt(u);
             for (int attempt = 0; attempt < 30; attempt++)
             {
-                cx[c] = rng.Uniform(0, gridW);
-                cy[c] = rng.Uniform(0, gridH);
-                int pi = (int)((_offX + cx[c]) / _px), pj = (int)((_offY + cy[c]) / _px);
+                draws.X[c] = rng.Uniform(0, gridW);
+                draws.Y[c] = rng.Uniform(0, gridH);
+                int pi = (int)((_offX + draws.X[c]) / _px), pj = (int)((_offY + draws.Y[c]) / _px);
                 if (_water.At(pi, pj) < WaterLo - 0.1f)
                 {
                     break;
                 }
             }
 
-            peak[c] = 0.62 + 0.18 * rng.NextDouble();
-            growth[c] = 0.03 + 0.07 * rng.NextDouble();
+            draws.Peak[c] = 0.5 + 0.3 * rng.NextDouble();
+            draws.Growth[c] = 0.03 + 0.07 * rng.NextDouble();
         }
 
-        // Scale the radii so that the expected urban area of the first year meets the target.
-        double target = _options.UrbanFraction * cells * _cs * _cs * AreaCalibration;
-        double rmin = 0.3 * _cs;
-        double cap = Math.Min(0.2 * Math.Min(gridW, gridH), 30_000);
+        return draws;
+    }
+
+    /// <summary>Radius cap of a city (metres): a fifth of the scene's shorter side, at most 30 km.</summary>
+    private double RadiusCap => Math.Min(0.2 * Math.Min(GridWidth * _cs, GridHeight * _cs), 30_000);
+
+    /// <summary>
+    /// First guess of the radius scale: the factor for which <c>K * sum(pi (r^2 - rmin^2))</c> is the target urban
+    /// area (bisection). <see cref="CalibrateCities"/> then corrects it against the label rule itself.
+    /// </summary>
+    private double AnalyticScale(CityDraws draws)
+    {
+        double target = _options.UrbanFraction * GridWidth * GridHeight * _cs * _cs * AreaCalibration;
+        double rmin = 0.3 * _cs, cap = RadiusCap;
         double lo = 0, hi = cap;
         for (int it = 0; it < 80; it++)
         {
             double mid = 0.5 * (lo + hi), area = 0;
-            for (int c = 0; c < n; c++)
+            foreach (double raw in draws.Raw)
             {
-                double r = Math.Min(mid * raw[c], cap);
+                double r = Math.Min(mid * raw, cap);
                 area += Math.PI * Math.Max(0, r * r - rmin * rmin);
             }
 
@@ -156,14 +170,21 @@ public sealed partial class SyntheticScene
             }
         }
 
-        double scale = 0.5 * (lo + hi);
+        return 0.5 * (lo + hi);
+    }
+
+    private SyntheticCity[] PlaceCities(CityDraws draws, double scale)
+    {
+        int n = draws.Raw.Length;
+        double cap = RadiusCap;
         var order = new int[n];
         for (int c = 0; c < n; c++)
         {
             order[c] = c;
         }
 
-        Array.Sort(order, (a, b) => raw[a] != raw[b] ? raw[b].CompareTo(raw[a]) : a.CompareTo(b));
+        double[] rawSizes = draws.Raw;
+        Array.Sort(order, (a, b) => rawSizes[a] != rawSizes[b] ? rawSizes[b].CompareTo(rawSizes[a]) : a.CompareTo(b));
         var cities = new SyntheticCity[n];
         int ny = _years.Length;
         _ccx = new float[n];
@@ -182,12 +203,12 @@ public sealed partial class SyntheticScene
         for (int k = 0; k < n; k++)
         {
             int c = order[k];
-            double r0 = Math.Min(scale * raw[c], cap);
-            var city = new SyntheticCity(k, _options.GridOriginX + cx[c], _options.GridOriginY - cy[c], r0, growth[c], _years[0]);
+            double r0 = Math.Min(scale * draws.Raw[c], cap);
+            var city = new SyntheticCity(k, _options.GridOriginX + draws.X[c], _options.GridOriginY - draws.Y[c], r0, draws.Growth[c], _years[0]);
             cities[k] = city;
-            _ccx[k] = (float)((_offX + cx[c]) / _px);
-            _ccy[k] = (float)((_offY + cy[c]) / _px);
-            _cpeak[k] = (float)peak[c];
+            _ccx[k] = (float)((_offX + draws.X[c]) / _px);
+            _ccy[k] = (float)((_offY + draws.Y[c]) / _px);
+            _cpeak[k] = (float)draws.Peak[c];
             for (int y = 0; y < ny; y++)
             {
                 double r = city.RadiusMeters(_years[y]) / _px;

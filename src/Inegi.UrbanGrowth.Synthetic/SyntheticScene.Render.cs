@@ -141,6 +141,7 @@ public sealed partial class SyntheticScene
     {
         public readonly float[] Arid = new float[Segment];
         public readonly float[] Veg = new float[Segment];
+        public readonly float[] Patch = new float[Segment];
         public readonly float[] Bright = new float[Segment];
         public readonly float[] Crop = new float[Segment];
         public readonly float[] Water = new float[Segment];
@@ -171,7 +172,9 @@ public sealed partial class SyntheticScene
     private static float WaterCover(float noise) => Smooth(WaterLo, WaterHi, noise);
 
     /// <summary>Built-up abundance of pixels (x0 .. x0 + dest.Length - 1, j).</summary>
-    private void BuiltUpRow(int yi, int j, int x0, Span<float> dest, Scratch scratch, Span<int> cityOf = default)
+    /// <remarks>With <paramref name="townsOnly"/>, blocks that hold no town, road or development are left at 0 (their
+    /// villages alone stay below the urban threshold): the cheap estimate of <see cref="CalibrateCities"/>.</remarks>
+    private void BuiltUpRow(int yi, int j, int x0, Span<float> dest, Scratch scratch, Span<int> cityOf = default, bool townsOnly = false)
     {
         int by = j >> BlockShift;
         bool track = !cityOf.IsEmpty;
@@ -194,7 +197,8 @@ public sealed partial class SyntheticScene
             int len = segEnd - x;
             Span<float> d = dest.Slice(x - x0, len);
             int b = by * _blockCols + bx;
-            if (x < 0 || bx >= _blockCols || (_cityStart[b] == _cityStart[b + 1] && _roadStart[b] == _roadStart[b + 1] && _villageStart[b] == _villageStart[b + 1]))
+            if (x < 0 || bx >= _blockCols || (_cityStart[b] == _cityStart[b + 1] && _roadStart[b] == _roadStart[b + 1]
+                && (townsOnly || _villageStart[b] == _villageStart[b + 1]) && _devStart[b] == _devStart[b + 1]))
             {
                 d.Clear();
             }
@@ -241,18 +245,16 @@ public sealed partial class SyntheticScene
                 continue;
             }
 
-            float u = MathF.Sqrt(d2) / (rad[c] * (1f + BoundaryAmplitude * boundaryNoise));
-            float v;
-            if (u < 1f)
+            // Built-up land stays built: the value of a year is the highest the pixel has had so far, so a lot that
+            // passes from the peri-urban ring or the suburbs into the widening core never loses buildings.
+            float d = MathF.Sqrt(d2), edge = 1f + BoundaryAmplitude * boundaryNoise, v = 0f;
+            float grid = StreetGrid(c, dx, dy, hh), lot = Hashing.Unit(_seedSalt + 43, i >> 1, j >> 1);
+            for (int y = 0; y <= yi; y++)
             {
-                // Parks and tree-lined streets remove built-up in green cities.
-                v = _cpeak[c] * (1f - 0.35f * u * u) * (1f - 0.6f * _cgreen[c] * Smooth(-0.1f, 0.45f, parkNoise));
+                v = MathF.Max(v, CityValue(y, c, d / (_crad[y][c] * edge), parkNoise, hh, lot, grid));
             }
-            else if (u < PeriUrbanExtent)
-            {
-                v = 0.34f * (PeriUrbanExtent - u) * (hh < 0.35f ? 1f : 0.12f);
-            }
-            else
+
+            if (v <= 0f)
             {
                 continue;
             }
@@ -266,10 +268,21 @@ public sealed partial class SyntheticScene
 
         float village = VillageAt(fi, fj, block, hh < 0.6f ? 1f : 0.2f);
         a = MathF.Max(a, village);
+        float development = DevelopmentAt(yi, fi, fj, block, hh, out int estateCity);
+        if (development > a)
+        {
+            a = development;
+            city = estateCity;
+        }
 
         for (int k = _roadStart[block], end = _roadStart[block + 1]; k < end; k++)
         {
             int r = _roadItems[k];
+            if (_years[yi] < _roadOpen[r])
+            {
+                continue;
+            }
+
             float px = fi - _roadAx[r], py = fj - _roadAy[r];
             float t = Math.Clamp((px * _roadDx[r] + py * _roadDy[r]) * _roadInvLen2[r], 0f, 1f);
             float ex = px - t * _roadDx[r], ey = py - t * _roadDy[r], d2 = ex * ex + ey * ey;
@@ -282,7 +295,7 @@ public sealed partial class SyntheticScene
             float v = d < 1f ? 0.45f * (1f - d) : 0f;
             float s = t * _roadLen[r];
             int ca = _roadA[r], cb = _roadB[r];
-            float ribbon = MathF.Max(Ribbon(s, rad[ca], rib[ca]), Ribbon(_roadLen[r] - s, rad[cb], rib[cb]));
+            float ribbon = MathF.Max(Ribbon(s, rad[ca], rib[ca]), cb >= 0 ? Ribbon(_roadLen[r] - s, rad[cb], rib[cb]) : 0f);
             if (ribbon > 0)
             {
                 v = MathF.Max(v, 0.55f * (1f - d / RibbonHalfWidth) * ribbon * (hh < 0.35f ? 1f : 0.12f));
@@ -300,6 +313,36 @@ public sealed partial class SyntheticScene
         return MathF.Min(0.95f, a * texture) * (1f - WaterCover(waterNoise));
     }
 
+    /// <summary>Built-up abundance of city <paramref name="c"/> in year index <paramref name="y"/> at relative distance <paramref name="u"/> (1 = core edge).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float CityValue(int y, int c, float u, float parkNoise, float hh, float lot, float grid)
+    {
+        if (u < 1f)
+        {
+            // Parks and tree-lined streets remove built-up in green cities; streets, blocks and vacant lots (which
+            // fill in over the years) give the core its texture.
+            float vacant = lot < _cvacant[y][c] ? VacantLotShare : 1f;
+            return _cpeak[c] * (1f - 0.35f * u * u) * (1f - 0.6f * _cgreen[c] * Smooth(-0.1f, 0.45f, parkNoise))
+                * grid * vacant * _cdensify[c];
+        }
+
+        if (u >= PeriUrbanExtent)
+        {
+            return 0f;
+        }
+
+        // Scattered buildings whose share rises over the years (peri-urban infill).
+        float v = 0.34f * (PeriUrbanExtent - u) * (hh < _cring[y][c] ? 1f : 0.12f);
+        float suburb = _csuburb[c];
+        if (u < suburb)
+        {
+            // Low-density suburbs around most cores: houses in a street grid among yards and trees.
+            v = MathF.Max(v, 0.5f * (1f - 0.55f * (u - 1f) / (suburb - 1f)) * grid);
+        }
+
+        return v;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Ribbon(float s, float radius, float length) =>
         s <= radius ? 1f : s < radius + length ? 1f - (s - radius) / length : 0f;
@@ -309,6 +352,7 @@ public sealed partial class SyntheticScene
     {
         _arid.Row(j, x, s.Arid.AsSpan(0, n));
         _veg.Row(j, x, s.Veg.AsSpan(0, n));
+        _patch.Row(j, x, s.Patch.AsSpan(0, n));
         _bright.Row(j, x, s.Bright.AsSpan(0, n));
         _crop.Row(j, x, s.Crop.AsSpan(0, n));
         _water.Row(j, x, s.Water.AsSpan(0, n));
@@ -337,7 +381,7 @@ public sealed partial class SyntheticScene
         {
             int gi = x + i;
             float aridity = Math.Clamp(0.5f + 0.6f * s.Arid[i] + gradient, 0f, 1f);
-            float veg = Math.Clamp(1.05f - 1.05f * aridity + 0.5f * s.Veg[i], 0.02f, 0.97f);
+            float veg = Math.Clamp(1.15f - 1.05f * aridity + 0.5f * s.Veg[i] + 0.45f * s.Patch[i], 0.02f, 0.97f);
             float greenShare = Math.Clamp(0.9f + 0.15f * s.Pheno[i] - 0.35f * aridity, 0.2f, 1f);
             float green = veg * greenShare, dry = veg - green, soil = 1f - veg;
             float npv = soil * 0.3f;
@@ -380,8 +424,9 @@ public sealed partial class SyntheticScene
             int city = s.CityOf[i];
             if (city >= 0)
             {
-                // Green cities: the unbuilt part of the pixel is irrigated trees and lawns, whatever the region.
-                float gc = _cgreen[city], kc = 1f - gc;
+                // Yards and street trees: the unbuilt part of a city pixel is largely irrigated trees and lawns, whatever
+                // the region (green cities most).
+                float gc = MathF.Max(_cgreen[city], 0.35f), kc = 1f - gc;
                 green = green * kc + 0.85f * gc;
                 dry = dry * kc + 0.1f * gc;
                 soil = soil * kc + 0.05f * gc;
@@ -499,7 +544,7 @@ public sealed partial class SyntheticScene
         {
             int gi = x + i;
             uint h1 = Hashing.Mix((uint)gi + keyA), h2 = Hashing.Mix((uint)gi + keyB);
-            float common = 1f + 0.12f * ((h1 & 0xFF) * (1f / 255f) - 0.5f);
+            float common = 1f + 0.05f * ((h1 & 0xFF) * (1f / 255f) - 0.5f);
             float cloud = 0.9f * Smooth(CloudLo, CloudHi, s.Cloud[i]);
             float shadow = 0.75f * Smooth(CloudLo, CloudHi, s.Shadow[i]) * (1f - cloud);
             float haze = 0.5f * Smooth(0.15f, 0.65f, s.Haze[i]);
@@ -507,7 +552,7 @@ public sealed partial class SyntheticScene
             for (int b = 0; b < BandCount; b++)
             {
                 uint bits = b < 3 ? h1 >> (8 * (b + 1)) : h2 >> (8 * (b - 3));
-                float perBand = 1f + 0.04f * ((bits & 0xFF) * (1f / 255f) - 0.5f);
+                float perBand = 1f + 0.02f * ((bits & 0xFF) * (1f / 255f) - 0.5f);
                 factor[b * Segment + i] = k * perBand * _gain[g + b];
             }
 
@@ -570,7 +615,11 @@ public sealed partial class SyntheticScene
         }
     }
 
-    private float[] ComputeFractions(int yi)
+    /// <summary>Built-up fraction of every cell in year index <paramref name="yi"/>.</summary>
+    /// <param name="yi">Year index.</param>
+    /// <param name="rowStep">1 for the exact fractions (the labels); n uses every n-th pixel row only.</param>
+    /// <param name="townsOnly">Skip the blocks that hold only villages (see <see cref="BuiltUpRow"/>).</param>
+    private float[] ComputeFractions(int yi, int rowStep = 1, bool townsOnly = false)
     {
         int w = GridWidth, h = GridHeight;
         var fractions = new float[w * h];
@@ -592,12 +641,12 @@ public sealed partial class SyntheticScene
             int j1 = (int)Math.Ceiling((_offY + (r + 1) * _cs) / _px) + 1;
             for (int j = j0; j <= j1; j++)
             {
-                if ((int)Math.Floor(((j + 0.5) * _px - _offY) / _cs) != r)
+                if ((int)Math.Floor(((j + 0.5) * _px - _offY) / _cs) != r || j % rowStep != 0)
                 {
                     continue;
                 }
 
-                BuiltUpRow(yi, j, i0, local.Row, local.Scratch);
+                BuiltUpRow(yi, j, i0, local.Row, local.Scratch, default, townsOnly);
                 for (int i = 0; i < n; i++)
                 {
                     int c = cellOf[i];

@@ -42,14 +42,14 @@ public sealed partial class SyntheticScene
 
     private void CreateSettlements(SceneRandom rng)
     {
-        int cells = GridWidth * GridHeight, nc = _ccx.Length, nr = _roadAx.Length;
+        int cells = GridWidth * GridHeight, nc = _ccx.Length, nr = _baseRoadCount;
         float kmPx = (float)(1000 / _px);
         _cgreen = new float[nc];
         _croof = new float[nc];
         for (int c = 0; c < nc; c++)
         {
             double u = rng.NextDouble();
-            _cgreen[c] = (float)(u < 0.4 ? 0.6 + 0.4 * rng.NextDouble() : 0.3 * rng.NextDouble());
+            _cgreen[c] = (float)(u < 0.6 ? 0.5 + 0.5 * rng.NextDouble() : 0.1 + 0.3 * rng.NextDouble());
             _croof[c] = (float)(rng.NextDouble() < 0.3 ? 0.02 : 0.06 + 0.2 * rng.NextDouble());
         }
 

@@ -65,10 +65,7 @@ public sealed partial class SyntheticScene
         var rng = new SceneRandom(((ulong)(uint)_options.Seed << 16) ^ 0x5EED_0F_C17E5UL);
         _seedSalt = Hashing.Mix((uint)_options.Seed ^ 0xA511E9B3u);
         InitNoise(rng);
-        _cities = CreateCities(rng);
-        CreateRoads();
-        BuildBlockIndex();
-        CreateSettlements(rng);
+        _cities = CalibrateCities(DrawCities(rng), rng);
         _strips = CreateStrips(rng);
         _undefined = CreateUndefinedMask();
         _zones = CreateZones(rng);
@@ -76,7 +73,7 @@ public sealed partial class SyntheticScene
         for (int y = 0; y < _years.Length; y++)
         {
             int yi = y;
-            _fractions[y] = new Lazy<float[]>(() => ComputeFractions(yi), LazyThreadSafetyMode.ExecutionAndPublication);
+            _fractions[y] = new Lazy<float[]>(() => (yi == 0 ? _calibratedFirstYear : null) ?? ComputeFractions(yi), LazyThreadSafetyMode.ExecutionAndPublication);
         }
     }
 

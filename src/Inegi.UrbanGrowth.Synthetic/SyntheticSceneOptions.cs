@@ -21,7 +21,11 @@ public sealed class SyntheticSceneOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>Target share of all grid cells labelled urban in the first year (default 0.02).</summary>
-    /// <remarks>City sizes are scaled to approach this share; the result is typically within a few tenths of a percent.</remarks>
+    /// <remarks>
+    /// The town sizes are calibrated against the label rule itself (docs/synthetic.md, "Urban share"): the first year's
+    /// urban cells come within 2 cells or 10% of <c>UrbanFraction * CellsX * CellsY</c>, whichever is larger, on small
+    /// and large scenes alike (tested from 20 x 16 to 150 x 150 cells). Later years grow from there.
+    /// </remarks>
     public double UrbanFraction { get; init; } = 0.02;
 
     /// <summary>Share of grid cells labelled undefined (255), in blobs "without census data" (default 0.12).</summary>

@@ -230,10 +230,14 @@ public sealed class SyntheticSceneTests
 
         Assert.True(vegNdvi.Count > 1000 && builtNdvi.Count > 1000 && waterNir.Count > 1000);
         Assert.True(Median(vegNdvi) > 0.5);
-        Assert.True(Median(builtNdvi) < 0.2);
+        // Real built-up pixels are not pure pavement: the labelled urban pixels of spyndex and Porto Velho have an NDVI of
+        // 0.21 on average, the urban cells of Canberra and Porto Velho 0.34-0.47 (docs/synthetic.md, calibration); the
+        // impervious endmember was calibrated on them (NDVI 0.29) and city pixels hold yards and street trees.
+        Assert.True(Median(builtNdvi) < 0.4, "median NDVI of built-up pixels " + Median(builtNdvi).ToString(CultureInfo.InvariantCulture));
         Assert.True(Median(waterNir) < 0.05);
         Assert.True(Ndvi(SyntheticCover.Vegetation) > 0.5);
-        Assert.True(Ndvi(SyntheticCover.Impervious) < 0.2);
+        Assert.True(Ndvi(SyntheticCover.Impervious) < 0.3);
+        Assert.True(Ndvi(SyntheticCover.Vegetation) - Ndvi(SyntheticCover.Impervious) > 0.4);
     }
 
     [Fact]
@@ -495,8 +499,10 @@ public sealed class SyntheticSceneTests
         Assert.True(bestF1 < 0.8, "a mean-NDBI threshold separates the classes too well");
         // Green cities (parks, tree-lined streets) and villages keep the mean NDVI of the classes close: urban is still
         // less green on average, but by little (the learnable differences lie in texture and mixture statistics).
-        Assert.True(ndviOther.Average() - ndviUrban.Average() > 0.002);
-        Assert.True(ndviOther.Average() - ndviUrban.Average() < 0.15);
+        // The mean NDVI of urban and other cells stays close (green yards and street trees in the cities, an arid
+        // countryside in the north): since the calibration against real scenes (docs/synthetic.md) the urban cells are
+        // on average slightly greener than the rest of this mostly dry scene, as cities in arid regions are.
+        Assert.True(Math.Abs(ndviOther.Average() - ndviUrban.Average()) < 0.15);
     }
 
     [Fact]

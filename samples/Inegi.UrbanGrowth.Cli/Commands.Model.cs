@@ -164,9 +164,7 @@ internal static partial class Commands
         }
 
         RequireFile(text);
-        using GeoTiffReader grid = GeoTiffReader.Open(text);
-        byte[] labels = new byte[checked(grid.Info.Width * grid.Info.Height)];
-        grid.Read<byte>(new PixelWindow(0, 0, grid.Info.Width, grid.Info.Height), [0], labels);
+        byte[] labels = GeoTiffReader.ReadBand<byte>(text, 0);
         double prevalence = Accuracy.PriorShift.PrevalenceFromLabels(labels);
         if (!(prevalence > 0 && prevalence < 1))
         {

@@ -275,8 +275,7 @@ internal static partial class Commands
 
         using GeoTiffReader map = GeoTiffReader.Open(mapPath);
         RasterInfo info = map.Info;
-        byte[] strata = new byte[checked(info.Width * info.Height)];
-        map.Read<byte>(new PixelWindow(0, 0, info.Width, info.Height), [0], strata);
+        byte[] strata = map.ReadBand<byte>(0);
         long[] counts = new long[256];
         SampleDesign.CountStrata(strata, counts);
         counts[UrbanClass.Undefined] = 0;
@@ -330,8 +329,7 @@ internal static partial class Commands
         OutputPaths.Prepare([mapPath, samplePath], [json, csv]);
         using GeoTiffReader map = GeoTiffReader.Open(mapPath);
         RasterInfo info = map.Info;
-        byte[] classes = new byte[checked(info.Width * info.Height)];
-        map.Read<byte>(new PixelWindow(0, 0, info.Width, info.Height), [0], classes);
+        byte[] classes = map.ReadBand<byte>(0);
         long[] counts = new long[256];
         SampleDesign.CountStrata(classes, counts);
         IReadOnlyList<ReferenceSample> samples = SampleFiles.ReadReferenceCsv(samplePath);

@@ -34,11 +34,11 @@ public sealed class ChangeStep : ITiledStep
         ArgumentNullException.ThrowIfNull(options);
         using GeoTiffReader from = MapFiles.OpenMap(options.Require("from"));
         using GeoTiffReader to = MapFiles.OpenMap(options.Require("to"));
-        MapFiles.EnsureSameGrid(from.Info, to.Info);
+        RasterGrids.EnsureSameGrid(from.Info, to.Info);
         if (options.Get("zones") is { } zonesPath)
         {
             using GeoTiffReader zones = GeoTiffReader.Open(zonesPath);
-            MapFiles.EnsureSameGrid(from.Info, zones.Info);
+            RasterGrids.EnsureSameGrid(from.Info, zones.Info);
         }
 
         return new GridSize(from.Info.Width, from.Info.Height);
@@ -50,7 +50,7 @@ public sealed class ChangeStep : ITiledStep
         ArgumentNullException.ThrowIfNull(options);
         using GeoTiffReader from = MapFiles.OpenMap(options.Require("from"));
         using GeoTiffReader to = MapFiles.OpenMap(options.Require("to"));
-        MapFiles.EnsureSameGrid(from.Info, to.Info);
+        RasterGrids.EnsureSameGrid(from.Info, to.Info);
         PixelWindow cells = tile.Cells;
         (double x, double y) = from.Info.GeoTransform.PixelToMap(cells.X, cells.Y);
         byte[] a = new byte[cells.Width], b = new byte[cells.Width], growth = new byte[cells.Width];

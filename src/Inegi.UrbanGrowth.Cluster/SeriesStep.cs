@@ -48,13 +48,13 @@ public sealed class SeriesStep : ITiledStep
         foreach (string m in maps)
         {
             using GeoTiffReader map = MapFiles.OpenMap(m);
-            MapFiles.EnsureSameGrid(grid, map.Info);
+            RasterGrids.EnsureSameGrid(grid, map.Info);
         }
 
         if (options.Get("zones") is { } zonesPath)
         {
             using GeoTiffReader zones = GeoTiffReader.Open(zonesPath);
-            MapFiles.EnsureSameGrid(grid, zones.Info);
+            RasterGrids.EnsureSameGrid(grid, zones.Info);
         }
 
         _ = new UrbanTimeSeries(years);
@@ -72,7 +72,7 @@ public sealed class SeriesStep : ITiledStep
             foreach (string m in options.GetAll("maps"))
             {
                 readers.Add(MapFiles.OpenMap(m));
-                MapFiles.EnsureSameGrid(readers[0].Info, readers[^1].Info);
+                RasterGrids.EnsureSameGrid(readers[0].Info, readers[^1].Info);
             }
 
             RasterInfo info = readers[0].Info;

@@ -7,11 +7,17 @@ namespace Inegi.UrbanGrowth.Cnn;
 
 public sealed partial class LeNetModel
 {
-    /// <summary>The version of the file format that <see cref="Save(Stream)"/> writes and <see cref="Load(Stream, string, string?)"/> reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The version of the file format that <see cref="Save(Stream)"/> writes (2: a <see cref="FileFrame"/>);
+    /// <see cref="Load(Stream, string, string?)"/> also reads version 1 (the same payload under a header of its own).
+    /// </summary>
+    public const int FormatVersion = 2;
 
     private static readonly byte[] Magic = "UGLENET\0"u8.ToArray();
-    private const int HeaderLength = 8 + 4 + 8;
+
+    /// <summary>Version 1's header: magic, int32 version, int64 payload length (no reserved field).</summary>
+    private const int UnframedHeaderLength = 8 + 4 + 8;
+    private const int UnframedVersion = 1;
     private const int ChecksumLength = 32;
 
     /// <summary>Writes the model file atomically (whole or not at all).</summary>
@@ -25,22 +31,25 @@ public sealed partial class LeNetModel
     /// <summary>Writes the model in its versioned binary format.</summary>
     /// <param name="stream">Destination stream.</param>
     /// <remarks>
-    /// Little endian. Header: 8 magic bytes <c>UGLENET\0</c>; int32 format version (1); int64 payload length.
-    /// Payload (BinaryWriter encoding, strings length-prefixed UTF-8): int32 class count; int32 patch size; int32
-    /// channel count and the channel names; the schema fingerprint (string, checked on load); channel means then
+    /// Little endian. A <see cref="FileFrame"/> (8 magic bytes <c>UGLENET\0</c>, uint32 format version 2, uint32
+    /// reserved, int64 payload length, the payload, its SHA-256); version 1 had its own header (the magic, int32
+    /// version 1, int64 payload length) before the same payload and trailer. Payload (BinaryWriter encoding, strings
+    /// length-prefixed UTF-8): int32 class count; int32 patch size; int32 channel count and the channel names; the schema fingerprint (string, checked on load); channel means then
     /// standard deviations (float32 each); the options (int32 epochs, batch size; float64 learning rate, weight decay,
     /// validation fraction; int32 patience, seed, threads; string device; float64 dropout; int32 kernel, conv1, conv2,
     /// dense1, dense2); the training summary (int32 epochs run, best epoch; float64 best validation loss, final training
     /// loss; int32 training rows, validation rows); int32 tensor count, then per tensor of the state dictionary its
-    /// name, int32 rank, int64 dimensions and float32 values row-major. Trailer: SHA-256 of the payload (32 bytes).
+    /// name, int32 rank, int64 dimensions and float32 values row-major.
     /// </remarks>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var payload = new MemoryStream();
-        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        // The tensors are copied off the libtorch thread once, not once per pass of the frame's writer.
+        var tensors = TorchThread.Invoke(() => ParameterSnapshot.Take(_network));
+        FileFrame.Write(stream, Magic, FormatVersion, payload =>
         {
+            using var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true);
             w.Write(ClassCount);
             w.Write(Layout.PatchSize);
             w.Write(Layout.ChannelCount);
@@ -78,7 +87,6 @@ public sealed partial class LeNetModel
             w.Write(t.TrainingRows);
             w.Write(t.ValidationRows);
 
-            var tensors = TorchThread.Invoke(() => ParameterSnapshot.Take(_network));
             w.Write(tensors.Count);
             foreach (var (name, shape, values) in tensors)
             {
@@ -91,17 +99,7 @@ public sealed partial class LeNetModel
 
                 WriteFloats(w, values);
             }
-        }
-
-        byte[] body = payload.GetBuffer();
-        int length = (int)payload.Length;
-        Span<byte> header = stackalloc byte[HeaderLength];
-        Magic.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header[8..], FormatVersion);
-        BinaryPrimitives.WriteInt64LittleEndian(header[12..], length);
-        stream.Write(header);
-        stream.Write(body, 0, length);
-        stream.Write(SHA256.HashData(body.AsSpan(0, length)));
+        });
     }
 
     /// <summary>Reads a model file.</summary>
@@ -141,29 +139,31 @@ public sealed partial class LeNetModel
             bytes = copy.ToArray();
         }
 
-        if (bytes.Length == 0)
+        using var framed = new MemoryStream(bytes, writable: false);
+        uint? version = FileFrame.PeekVersion(framed, Magic);
+        if (version is { } v && v != FormatVersion)
         {
-            throw new DataFileException(sourceName, "empty file, not a LeNet model");
+            if (v != UnframedVersion)
+            {
+                throw new DataFileException(sourceName, $"LeNet model format version {v} is not supported (this library reads versions {UnframedVersion} and {FormatVersion})");
+            }
+
+            return LoadUnframed(bytes, sourceName, device);
         }
 
-        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-        {
-            throw new DataFileException(sourceName, "not a LeNet model file (bad magic bytes)");
-        }
+        return FileFrame.Read(framed, sourceName, Magic, FormatVersion, "LeNet model", "a", (payload, length) => Parse(payload, 0, length, sourceName, device));
+    }
 
-        if (bytes.Length < HeaderLength)
+    /// <summary>Version 1: the magic, int32 version, int64 payload length, the payload, its SHA-256.</summary>
+    private static LeNetModel LoadUnframed(byte[] bytes, string sourceName, string? device)
+    {
+        if (bytes.Length < UnframedHeaderLength)
         {
             throw new DataFileException(sourceName, "truncated LeNet model file (incomplete header)");
         }
 
-        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
-        if (version != FormatVersion)
-        {
-            throw new DataFileException(sourceName, $"LeNet model format version {version}; this library reads version {FormatVersion}");
-        }
-
         long length = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(12));
-        long available = bytes.Length - HeaderLength - ChecksumLength;
+        long available = bytes.Length - UnframedHeaderLength - ChecksumLength;
         if (length < 0 || length > available)
         {
             throw new DataFileException(sourceName, $"truncated LeNet model file ({bytes.Length} bytes, payload of {length} announced)");
@@ -174,15 +174,15 @@ public sealed partial class LeNetModel
             throw new DataFileException(sourceName, $"corrupt LeNet model file ({available - length} unexpected trailing bytes)");
         }
 
-        ReadOnlySpan<byte> body = bytes.AsSpan(HeaderLength, (int)length);
-        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(HeaderLength + (int)length, ChecksumLength)))
+        ReadOnlySpan<byte> body = bytes.AsSpan(UnframedHeaderLength, (int)length);
+        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(UnframedHeaderLength + (int)length, ChecksumLength)))
         {
             throw new DataFileException(sourceName, "corrupt LeNet model file (checksum mismatch)");
         }
 
         try
         {
-            return Parse(bytes, (int)length, sourceName, device);
+            return Parse(bytes, UnframedHeaderLength, (int)length, sourceName, device);
         }
         catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or InvalidDataException or IOException or OverflowException)
         {
@@ -190,9 +190,9 @@ public sealed partial class LeNetModel
         }
     }
 
-    private static LeNetModel Parse(byte[] bytes, int length, string sourceName, string? device)
+    private static LeNetModel Parse(byte[] bytes, int offset, int length, string sourceName, string? device)
     {
-        using var r = new BinaryReader(new MemoryStream(bytes, HeaderLength, length, writable: false), Encoding.UTF8);
+        using var r = new BinaryReader(new MemoryStream(bytes, offset, length, writable: false), Encoding.UTF8);
         int classCount = r.ReadInt32();
         int patchSize = r.ReadInt32();
         int channelCount = r.ReadInt32();

@@ -58,7 +58,7 @@ public static class FileFrame
         stream.Write(header);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long payloadLength;
-        using (var through = new HashingWriteStream(stream, hash))
+        using (var through = new HashedPayload.CountingStream(stream, hash))
         {
             writePayload(through);
             payloadLength = through.Length;
@@ -88,6 +88,31 @@ public static class FileFrame
         using var stream = File.OpenRead(path);
         Span<byte> head = stackalloc byte[magic.Length];
         return stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual(magic);
+    }
+
+    /// <summary>
+    /// The version field (bytes 8 to 11) of a stream that begins with <paramref name="magic"/>, read without moving
+    /// the stream: a format that had a header of its own before it moved onto the frame (the model files) keeps the
+    /// version at the same place, so this tells its old versions from the framed ones before either is parsed.
+    /// </summary>
+    /// <param name="stream">A seekable stream at the file's start; its position is restored.</param>
+    /// <param name="magic">The magic bytes.</param>
+    /// <returns>The version, or null when the stream is shorter than 12 bytes or begins with other bytes.</returns>
+    public static uint? PeekVersion(Stream stream, ReadOnlySpan<byte> magic)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("Peeking at the version needs a seekable stream.", nameof(stream));
+        }
+
+        long start = stream.Position;
+        Span<byte> head = stackalloc byte[MagicLength + 4];
+        int got = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = start;
+        return got == head.Length && head[..MagicLength].SequenceEqual(magic)
+            ? BinaryPrimitives.ReadUInt32LittleEndian(head[MagicLength..])
+            : null;
     }
 
     /// <summary>
@@ -193,45 +218,6 @@ public static class FileFrame
         }
 
         return (found, payloadLength);
-    }
-
-    /// <summary>A write-only stream that counts and hashes what it forwards.</summary>
-    private sealed class HashingWriteStream(Stream destination, IncrementalHash hash) : Stream
-    {
-        private long _length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _length;
-
-        public override long Position
-        {
-            get => _length;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            _length += buffer.Length;
-            hash.AppendData(buffer);
-            destination.Write(buffer);
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void WriteByte(byte value) => Write([value]);
-
-        public override void Flush() => destination.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
 

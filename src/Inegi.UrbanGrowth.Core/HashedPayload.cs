@@ -47,8 +47,9 @@ public static class HashedPayload
         return hash.GetHashAndReset();
     }
 
-    /// <summary>A write-only stream that counts, and optionally hashes and forwards, what is written.</summary>
-    private sealed class CountingStream(Stream? destination, IncrementalHash? hash) : Stream
+    /// <summary>A write-only stream that counts, and optionally hashes and forwards, what is written (also the hashing
+    /// pass of <see cref="FileFrame.Write"/>).</summary>
+    internal sealed class CountingStream(Stream? destination, IncrementalHash? hash) : Stream
     {
         private long _length;
 

@@ -20,7 +20,7 @@ public static class GrowthAnalysis
     {
         using GeoTiffReader from = MapFiles.OpenMap(fromMap);
         using GeoTiffReader to = MapFiles.OpenMap(toMap);
-        MapFiles.EnsureSameGrid(from.Info, to.Info);
+        RasterGrids.EnsureSameGrid(from.Info, to.Info);
         using GeoTiffReader? zones = zonesPath is null ? null : OpenZones(zonesPath, from.Info);
         int width = from.Info.Width, height = from.Info.Height;
         double cellArea = Math.Abs(from.Info.GeoTransform.PixelWidth * from.Info.GeoTransform.PixelHeight) / 1e6;
@@ -96,7 +96,7 @@ public static class GrowthAnalysis
             foreach (string m in maps)
             {
                 readers.Add(MapFiles.OpenMap(m));
-                MapFiles.EnsureSameGrid(readers[0].Info, readers[^1].Info);
+                RasterGrids.EnsureSameGrid(readers[0].Info, readers[^1].Info);
             }
 
             RasterInfo info = readers[0].Info;
@@ -202,7 +202,7 @@ public static class GrowthAnalysis
         GeoTiffReader zones = GeoTiffReader.Open(path);
         try
         {
-            MapFiles.EnsureSameGrid(grid, zones.Info);
+            RasterGrids.EnsureSameGrid(grid, zones.Info);
             return zones;
         }
         catch

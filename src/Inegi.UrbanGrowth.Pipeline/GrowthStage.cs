@@ -542,9 +542,8 @@ public static class GrowthStage
         float[][] scores = new float[n][];
         for (int t = 0; t < n; t++)
         {
-            scores[t] = new float[cells];
             using GeoTiffReader reader = GeoTiffReader.Open(scorePaths[t]);
-            reader.ReadAsFloat(new PixelWindow(0, 0, gridInfo.Width, gridInfo.Height), [0], scores[t]);
+            scores[t] = reader.ReadBandAsFloat(0);
             float offset = (float)offsets[t];
             for (int i = 0; i < cells; i++)
             {
@@ -560,7 +559,7 @@ public static class GrowthStage
     private static void WriteModelScores(string mapPath, string scorePath, RasterInfo gridInfo)
     {
         using GeoTiffReader map = MapFiles.OpenMap(mapPath);
-        MapFiles.EnsureSameGrid(gridInfo, map.Info);
+        RasterGrids.EnsureSameGrid(gridInfo, map.Info);
         int width = gridInfo.Width;
         byte[] cls = new byte[width], p = new byte[width];
         float[] scores = new float[width];
@@ -782,7 +781,7 @@ public static class GrowthStage
         GeoTiffReader zones = GeoTiffReader.Open(path);
         try
         {
-            MapFiles.EnsureSameGrid(grid, zones.Info);
+            RasterGrids.EnsureSameGrid(grid, zones.Info);
             return zones;
         }
         catch

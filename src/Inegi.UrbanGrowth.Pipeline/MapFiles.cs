@@ -6,11 +6,6 @@ namespace Inegi.UrbanGrowth.Pipeline;
 /// <summary>Reading and checking map rasters on a common grid (maps, growth maps, zone rasters).</summary>
 public static class MapFiles
 {
-    /// <summary>Throws a clear error unless <paramref name="other"/> lies on the same grid as <paramref name="reference"/> (<see cref="RasterGrids.EnsureSameGrid"/>).</summary>
-    /// <param name="reference">The first raster.</param>
-    /// <param name="other">The raster that must match it.</param>
-    public static void EnsureSameGrid(RasterInfo reference, RasterInfo other) => RasterGrids.EnsureSameGrid(reference, other);
-
     /// <summary>Opens a map (band 1 class, optional band 2 probability) and checks that it is a Byte raster.</summary>
     /// <param name="path">The map.</param>
     public static GeoTiffReader OpenMap(string path)
@@ -50,8 +45,6 @@ public static class MapFiles
     public static byte[] ReadByteBand(string path, int band = 0)
     {
         using GeoTiffReader reader = OpenMap(path);
-        byte[] values = new byte[checked(reader.Info.Width * reader.Info.Height)];
-        reader.Read<byte>(new PixelWindow(0, 0, reader.Info.Width, reader.Info.Height), [band], values);
-        return values;
+        return reader.ReadBand<byte>(band);
     }
 }

@@ -33,8 +33,7 @@ public static class SpatialContextRefinement
         }
 
         int cells = checked(info.Width * info.Height);
-        byte[] percent = new byte[cells];
-        reader.Read<byte>(new PixelWindow(0, 0, info.Width, info.Height), [1], percent);
+        byte[] percent = reader.ReadBand<byte>(1);
         var p = new float[cells];
         for (int i = 0; i < cells; i++)
         {
@@ -194,9 +193,7 @@ public static class SpatialContextRefinement
     private static byte[] ReadLabels(string gridPath, RasterInfo mapInfo)
     {
         using GeoTiffReader reader = MapFiles.OpenMap(gridPath);
-        MapFiles.EnsureSameGrid(mapInfo, reader.Info);
-        byte[] labels = new byte[checked(mapInfo.Width * mapInfo.Height)];
-        reader.Read<byte>(new PixelWindow(0, 0, mapInfo.Width, mapInfo.Height), [0], labels);
-        return labels;
+        RasterGrids.EnsureSameGrid(mapInfo, reader.Info);
+        return reader.ReadBand<byte>(0);
     }
 }

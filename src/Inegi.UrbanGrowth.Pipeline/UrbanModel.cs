@@ -39,11 +39,13 @@ public sealed record DecisionRule(float Threshold = 0.5f, double? PopulationPrev
 /// </summary>
 /// <remarks>
 /// <para>
-/// File layout (little endian): 8 magic bytes <c>UGMODEL\0</c>; int32 format version; int64 payload length;
-/// the payload; the 32-byte SHA-256 of the payload. The payload, written with <see cref="BinaryWriter"/>:
+/// File layout (little endian): a <see cref="FileFrame"/> with magic <c>UGMODEL\0</c> (8 magic bytes, uint32 format
+/// version, uint32 reserved, int64 payload length, the payload, the 32-byte SHA-256 of the payload). Versions 1 to 4
+/// had a header of their own: the magic, int32 format version, int64 payload length (no reserved field), then the
+/// payload and its SHA-256; they still read. The payload, written with <see cref="BinaryWriter"/>:
 /// </para>
 /// <para>
-/// Version 4 (written now): the classifier kind (string); int32 the classifier's own format version
+/// Versions 5 (written now, framed) and 4 (the same payload, own header): the classifier kind (string); int32 the classifier's own format version
 /// (<see cref="IClassifierModel.FormatVersion"/>); int32 the selection's format version (0: no selection, the kind
 /// reads patch pixels); int32 the feature settings' version (1); the feature settings as JSON text; the fitted
 /// selection (<see cref="FittedSelection.Write"/>) unless there is none; int32 length and bytes of the classifier's own
@@ -60,8 +62,11 @@ public sealed record DecisionRule(float Threshold = 0.5f, double? PopulationPrev
 /// </remarks>
 public sealed class UrbanModel : IDisposable
 {
-    /// <summary>The file format version written (4: the kind and a version per component at the front of the payload).</summary>
-    public const int FormatVersion = 4;
+    /// <summary>The file format version written (5: version 4's payload in a <see cref="FileFrame"/>).</summary>
+    public const int FormatVersion = 5;
+
+    /// <summary>The last version with the model's own header (int32 version, int64 length) instead of the frame.</summary>
+    private const int UnframedVersion = 4;
 
     /// <summary>The classifier kind of Extra-Trees models (registered by the pipeline).</summary>
     public const string ExtraTreesKind = "extra-trees";
@@ -248,14 +253,17 @@ public sealed class UrbanModel : IDisposable
     /// <param name="path">Destination.</param>
     public void Save(string path) => AtomicFile.Write(path, Save);
 
-    /// <summary>Writes the model to a stream.</summary>
+    /// <summary>Writes the model to a stream (a <see cref="FileFrame"/> of version <see cref="FormatVersion"/>).</summary>
     /// <param name="stream">Destination.</param>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         bool hasSelection = Kind.Input != CellFeatureKind.PatchPixels;
+
+        // The classifier's own file (tens of MB for a forest) follows its length, so it is measured first; the frame
+        // then writes the payload once to a file (twice only to a stream that cannot seek).
         long classifierLength = HashedPayload.Measure(Classifier.Save);
-        void WritePrefix(Stream payload)
+        FileFrame.Write(stream, Magic, FormatVersion, payload =>
         {
             using var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true);
             w.Write(Kind.Name);
@@ -269,11 +277,8 @@ public sealed class UrbanModel : IDisposable
             }
 
             w.Write(checked((int)classifierLength));
-        }
-
-        void WriteSuffix(Stream payload)
-        {
-            using var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true);
+            w.Flush();
+            Classifier.Save(payload);
             w.Write(Threshold);
             w.Write(Classifier.ClassCount);
             foreach (double prior in ClassPriors)
@@ -284,23 +289,7 @@ public sealed class UrbanModel : IDisposable
             w.Write(PopulationPrevalence.HasValue);
             w.Write(PopulationPrevalence ?? 0);
             w.Write(TrainingRows);
-        }
-
-        // The classifier (tens of MB for a forest) is measured once, not once more inside the whole payload.
-        long length = HashedPayload.Measure(WritePrefix) + classifierLength + HashedPayload.Measure(WriteSuffix);
-        using var header = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        header.Write(Magic);
-        header.Write(FormatVersion);
-        header.Write(length);
-        header.Write(HashedPayload.WriteWithSha256(
-            stream,
-            payload =>
-            {
-                WritePrefix(payload);
-                Classifier.Save(payload);
-                WriteSuffix(payload);
-            },
-            length));
+        });
     }
 
     /// <summary>Reads a model file.</summary>
@@ -318,33 +307,45 @@ public sealed class UrbanModel : IDisposable
         return Load(stream, path);
     }
 
-    /// <summary>Reads a model from a stream.</summary>
+    /// <summary>Reads a model from a stream (any format version from 1 to <see cref="FormatVersion"/>).</summary>
     /// <param name="stream">Source.</param>
     /// <param name="sourceName">Name for error messages.</param>
     /// <exception cref="DataFileException">Not a model, another version, an unregistered kind, truncated or corrupt.</exception>
     public static UrbanModel Load(Stream stream, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            // The payload is held whole to parse it anyway; a seekable copy lets the version choose the header layout.
+            var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            copy.Position = 0;
+            stream = copy;
+        }
+
+        uint? version = FileFrame.PeekVersion(stream, Magic);
+        if (version is { } v && v != FormatVersion)
+        {
+            if (!LegacyKinds.ContainsKey((int)v) && v != UnframedVersion)
+            {
+                throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"model format version {v} is not supported (this library reads versions 1 to {FormatVersion})"));
+            }
+
+            return LoadUnframed(stream, sourceName);
+        }
+
+        return FileFrame.Read(stream, sourceName, Magic, FormatVersion, "urban model", "an",
+            (bytes, length) => Parse(new MemoryStream(bytes, 0, length, writable: false), FormatVersion, sourceName));
+    }
+
+    /// <summary>Versions 1 to 4: magic, int32 version, int64 payload length, the payload, its SHA-256.</summary>
+    private static UrbanModel LoadUnframed(Stream stream, string sourceName)
+    {
         try
         {
             using var r = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-            byte[] magic = r.ReadBytes(Magic.Length);
-            if (magic.Length == 0)
-            {
-                throw new DataFileException(sourceName, "empty file, not an urban model");
-            }
-
-            if (!magic.AsSpan().SequenceEqual(Magic))
-            {
-                throw new DataFileException(sourceName, "not an Inegi.UrbanGrowth model file (wrong magic bytes)");
-            }
-
+            r.ReadBytes(Magic.Length);
             int version = r.ReadInt32();
-            if (version != FormatVersion && !LegacyKinds.ContainsKey(version))
-            {
-                throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture, $"model format version {version} is not supported (this library reads versions 1 to {FormatVersion})"));
-            }
-
             long length = r.ReadInt64();
             if (length <= 0 || length > int.MaxValue)
             {
@@ -352,7 +353,7 @@ public sealed class UrbanModel : IDisposable
             }
 
             // The declared length is checked against the file before anything that size is allocated.
-            if (stream.CanSeek && length + 32 > stream.Length - stream.Position)
+            if (length + 32 > stream.Length - stream.Position)
             {
                 throw new DataFileException(sourceName, string.Create(CultureInfo.InvariantCulture,
                     $"truncated model file: the header announces a payload of {length} bytes, the file holds {Math.Max(stream.Length - stream.Position - 32, 0)}"));
@@ -370,8 +371,21 @@ public sealed class UrbanModel : IDisposable
                 throw new DataFileException(sourceName, "corrupt model file (checksum mismatch)");
             }
 
-            using var p = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
-            (string kindName, FeatureExtractionSettings settings, FittedSelection? selection) = version == FormatVersion
+            return Parse(new MemoryStream(payload, writable: false), version, sourceName);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new DataFileException(sourceName, "truncated model file", e);
+        }
+    }
+
+    /// <summary>Parses a payload of any version; every problem in it is a <see cref="DataFileException"/>.</summary>
+    private static UrbanModel Parse(MemoryStream payload, int version, string sourceName)
+    {
+        try
+        {
+            using var p = new BinaryReader(payload, Encoding.UTF8);
+            (string kindName, FeatureExtractionSettings settings, FittedSelection? selection) = version >= UnframedVersion
                 ? ReadFront(p, sourceName)
                 : ReadLegacyFront(p, version, sourceName);
             ModelKind kind = ModelKinds.Find(kindName)
@@ -382,7 +396,7 @@ public sealed class UrbanModel : IDisposable
             }
 
             int blobLength = p.ReadInt32();
-            if (blobLength < 0 || blobLength > payload.Length - p.BaseStream.Position)
+            if (blobLength < 0 || blobLength > payload.Length - payload.Position)
             {
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"classifier length {blobLength} is out of range"));
             }
@@ -420,7 +434,7 @@ public sealed class UrbanModel : IDisposable
         }
     }
 
-    /// <summary>The front of a version 4 payload: kind, component versions, settings, selection.</summary>
+    /// <summary>The front of a version 4 or 5 payload: kind, component versions, settings, selection.</summary>
     private static (string Kind, FeatureExtractionSettings Settings, FittedSelection? Selection) ReadFront(BinaryReader p, string sourceName)
     {
         string kind = p.ReadString();

@@ -35,8 +35,7 @@ public static class GrowthPictures
         ArgumentException.ThrowIfNullOrEmpty(png);
         using GeoTiffReader reader = GeoTiffReader.Open(firstYearMap);
         int width = reader.Info.Width, height = reader.Info.Height;
-        ushort[] first = new ushort[checked(width * height)];
-        reader.Read<ushort>(new PixelWindow(0, 0, width, height), [0], first);
+        ushort[] first = reader.ReadBand<ushort>(0);
         PngFile.Write(png, QuickLook.FirstUrbanYearMap(first, width, height, years, "First year urban"));
     }
 

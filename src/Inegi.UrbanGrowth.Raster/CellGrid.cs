@@ -192,12 +192,7 @@ public sealed class CellGrid : IDisposable
     }
 
     /// <summary>Reads every label (index = cell id).</summary>
-    public byte[] ReadAllLabels()
-    {
-        var labels = new byte[CellCount];
-        ReadLabels(0, Height, labels);
-        return labels;
-    }
+    public byte[] ReadAllLabels() => _labels.ReadBand<byte>(0);
 
     /// <inheritdoc/>
     public void Dispose() => _labels.Dispose();

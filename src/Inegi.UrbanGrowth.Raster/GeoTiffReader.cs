@@ -182,6 +182,56 @@ public sealed partial class GeoTiffReader : IRasterSource
     /// <param name="destination">At least <c>BandCount * window.PixelCount</c> values, band-planar.</param>
     public void ReadAsFloat(PixelWindow window, Span<float> destination) => ReadAsFloat(window, AllBands(), destination);
 
+    /// <summary>
+    /// Reads one whole band in its native sample type: for rasters on the 1 km cell grid (labels, maps, zones; a
+    /// country is a few MB), never for a mosaic, which is read by windows.
+    /// </summary>
+    /// <typeparam name="T">The native sample type (<c>byte</c> for a Byte raster, <c>ushort</c> for UInt16, ...).</typeparam>
+    /// <param name="band">0-based band.</param>
+    /// <returns>Width x Height values, row-major.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such band.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the raster's sample type.</exception>
+    /// <exception cref="DataFileException">The band has more pixels than an array holds.</exception>
+    public T[] ReadBand<T>(int band = 0) where T : unmanaged
+    {
+        T[] values = new T[BandPixelCount(band)];
+        Read(new PixelWindow(0, 0, Info.Width, Info.Height), [band], values.AsSpan());
+        return values;
+    }
+
+    /// <summary>Reads one whole band converted to float32 (any sample type; see <see cref="ReadBand{T}(int)"/> for the size).</summary>
+    /// <param name="band">0-based band.</param>
+    /// <returns>Width x Height values, row-major.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such band.</exception>
+    /// <exception cref="DataFileException">The band has more pixels than an array holds.</exception>
+    public float[] ReadBandAsFloat(int band = 0)
+    {
+        float[] values = new float[BandPixelCount(band)];
+        ReadAsFloat(new PixelWindow(0, 0, Info.Width, Info.Height), [band], values);
+        return values;
+    }
+
+    /// <summary>Opens a raster, reads one whole band in its native sample type (<see cref="ReadBand{T}(int)"/>) and closes it.</summary>
+    /// <typeparam name="T">The native sample type.</typeparam>
+    /// <param name="path">The raster.</param>
+    /// <param name="band">0-based band.</param>
+    /// <returns>Width x Height values, row-major.</returns>
+    public static T[] ReadBand<T>(string path, int band = 0) where T : unmanaged
+    {
+        using GeoTiffReader reader = Open(path);
+        return reader.ReadBand<T>(band);
+    }
+
+    private int BandPixelCount(int band)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(band);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(band, Info.BandCount);
+        long pixels = (long)Info.Width * Info.Height;
+        return pixels <= Array.MaxLength
+            ? (int)pixels
+            : throw new DataFileException(Info.Path, $"a band of {Info.Width} x {Info.Height} pixels is too large to read whole; read it by windows");
+    }
+
     /// <summary>Reads every band of the whole raster as float32 (small rasters only).</summary>
     public float[] ReadAllAsFloat()
     {

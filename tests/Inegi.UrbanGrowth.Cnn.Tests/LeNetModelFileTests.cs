@@ -42,10 +42,10 @@ public sealed class LeNetModelFileTests(TrainedModelFixture fixture) : IClassFix
             import sys, struct, hashlib, numpy as np
             from numpy.lib.stride_tricks import sliding_window_view as win
             b = open(sys.argv[1], 'rb').read()
-            assert b[:8] == b'UGLENET\0' and struct.unpack_from('<i', b, 8)[0] == 1
-            n = struct.unpack_from('<q', b, 12)[0]
-            body = b[20:20 + n]
-            assert hashlib.sha256(body).digest() == b[20 + n:]
+            assert b[:8] == b'UGLENET\0' and struct.unpack_from('<II', b, 8) == (2, 0)
+            n = struct.unpack_from('<q', b, 16)[0]
+            body = b[24:24 + n]
+            assert hashlib.sha256(body).digest() == b[24 + n:]
             pos = 0
             def take(fmt):
                 global pos
@@ -153,14 +153,14 @@ public sealed class LeNetModelFileTests(TrainedModelFixture fixture) : IClassFix
     public void Load_OtherFormatVersion_ThrowsVersionError()
     {
         using var dir = new TempDirectory();
-        string path = dir.File("v2.model");
+        string path = dir.File("v9.model");
         byte[] bytes = SavedBytes();
-        bytes[8] = 2;
+        bytes[8] = 9;
         File.WriteAllBytes(path, bytes);
 
         var e = Assert.Throws<DataFileException>(() => LeNetModel.Load(path));
 
-        Assert.Contains("version 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("version 9", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -194,10 +194,10 @@ public sealed class LeNetModelFileTests(TrainedModelFixture fixture) : IClassFix
     {
         // Re-sign a payload whose class count is nonsense: the checksum passes, the content check must not.
         byte[] bytes = SavedBytes();
-        int length = (int)BitConverter.ToInt64(bytes, 12);
-        byte[] body = bytes[20..(20 + length)];
+        int length = (int)BitConverter.ToInt64(bytes, 16);
+        byte[] body = bytes[24..(24 + length)];
         BitConverter.GetBytes(1).CopyTo(body, 0);
-        byte[] resigned = [.. bytes[..20], .. body, .. System.Security.Cryptography.SHA256.HashData(body)];
+        byte[] resigned = [.. bytes[..24], .. body, .. System.Security.Cryptography.SHA256.HashData(body)];
 
         var e = Assert.Throws<DataFileException>(() => LeNetModel.Load(new MemoryStream(resigned), "resigned.model"));
 
@@ -216,9 +216,11 @@ public sealed class LeNetModelFileTests(TrainedModelFixture fixture) : IClassFix
     public void Save_FileSize_IsHeaderPayloadAndChecksum()
     {
         byte[] bytes = SavedBytes();
-        long payload = BitConverter.ToInt64(bytes, 12);
+        long payload = BitConverter.ToInt64(bytes, 16);
 
-        Assert.Equal(20 + payload + 32, bytes.Length);
+        Assert.Equal(LeNetModel.FormatVersion, BitConverter.ToInt32(bytes, 8));
+        Assert.Equal(0, BitConverter.ToInt32(bytes, 12)); // the frame's reserved field
+        Assert.Equal(FileFrame.HeaderLength + payload + FileFrame.ChecksumLength, bytes.Length);
         Assert.True(payload > fixture.Model.ParameterCount * 4, payload.ToString(CultureInfo.InvariantCulture));
     }
 }

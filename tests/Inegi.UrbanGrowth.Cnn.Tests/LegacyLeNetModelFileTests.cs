@@ -5,9 +5,10 @@ using Inegi.UrbanGrowth.Pipeline;
 namespace Inegi.UrbanGrowth.Cnn.Tests;
 
 /// <summary>
-/// A LeNet model file written by the code before the model-kind registry (commit 7e5a530, format version 2) must still
-/// load and give the same urban probabilities, bit for bit (one libtorch thread). The file and its expected
-/// probabilities are committed under LegacyModels/.
+/// LeNet model files written by earlier code must still load and give the same urban probabilities, bit for bit (one
+/// libtorch thread): before the model-kind registry (commit 7e5a530, urban model format version 2), and before the
+/// model files moved onto Core's FileFrame (commit 79f68a1: urban model version 4, and the bare LeNet file's version
+/// 1, each with a header of its own). The files and their expected probabilities are committed under LegacyModels/.
 /// </summary>
 public sealed class LegacyLeNetModelFileTests
 {
@@ -34,21 +35,54 @@ public sealed class LegacyLeNetModelFileTests
 
     private static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "LegacyModels", name);
 
-    [Fact]
-    public void LegacyLeNetFile_LoadsAndPredictsTheSameProbabilities()
+    [Theory]
+    [InlineData("lenet-v2.ugm", 2)]
+    [InlineData("lenet-v4.ugm", 4)]
+    public void LegacyLeNetFile_LoadsAndPredictsTheSameProbabilities(string file, int version)
     {
-        UrbanModel model = UrbanModel.Load(DataFile("lenet-v2.ugm"));
+        UrbanModel model = UrbanModel.Load(DataFile(file));
         Assert.Equal("lenet", model.ClassifierKind);
         JsonObject json = model.ToJson();
-        Assert.Equal(2, (int)json["format_version"]!);
+        Assert.Equal(version, (int)json["format_version"]!);
         Assert.Equal(Channels, model.Settings.Channels);
 
-        float[] expected = [.. File.ReadAllLines(DataFile("lenet-v2.ugm.expected.txt")).Select(l => float.Parse(l, CultureInfo.InvariantCulture))];
+        float[] expected = [.. File.ReadAllLines(DataFile(file + ".expected.txt")).Select(l => float.Parse(l, CultureInfo.InvariantCulture))];
         float[] p = new float[expected.Length];
         model.PredictUrbanProbability(Rows(model.InputSchema, expected.Length, 1000, 0.2f), p);
         for (int i = 0; i < p.Length; i++)
         {
             Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(p[i]));
         }
+    }
+
+    /// <summary>A bare LeNet file of version 1 (its own header) loads and gives the same class probabilities.</summary>
+    [Fact]
+    public void LegacyBareLeNetFile_Version1_LoadsAndPredictsTheSameProbabilities()
+    {
+        byte[] bytes = File.ReadAllBytes(DataFile("lenet-v1.uglenet"));
+        Assert.Equal(1, BitConverter.ToInt32(bytes, 8));
+        using LeNetModel model = LeNetModel.Load(DataFile("lenet-v1.uglenet"));
+        float[] expected = [.. File.ReadAllLines(DataFile("lenet-v1.uglenet.expected.txt")).Select(l => float.Parse(l, CultureInfo.InvariantCulture))];
+        float[] p = new float[expected.Length];
+        model.PredictProbabilities(Rows(model.Schema, expected.Length / 2, 1000, 0.2f), p);
+        for (int i = 0; i < p.Length; i++)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(p[i]));
+        }
+    }
+
+    /// <summary>Saved again, a version 1 file becomes a framed version 2 file with the same payload bytes.</summary>
+    [Fact]
+    public void LegacyBareLeNetFile_SavedAgain_IsFramedWithTheSamePayload()
+    {
+        byte[] old = File.ReadAllBytes(DataFile("lenet-v1.uglenet"));
+        using LeNetModel model = LeNetModel.Load(DataFile("lenet-v1.uglenet"));
+        using var saved = new MemoryStream();
+        model.Save(saved);
+        byte[] framed = saved.ToArray();
+
+        Assert.Equal(LeNetModel.FormatVersion, BitConverter.ToInt32(framed, 8));
+        Assert.Equal(BitConverter.ToInt64(old, 12), BitConverter.ToInt64(framed, 16));
+        Assert.Equal(old.AsSpan(20), framed.AsSpan(FileFrame.HeaderLength));
     }
 }

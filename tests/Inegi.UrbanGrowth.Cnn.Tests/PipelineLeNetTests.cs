@@ -125,7 +125,7 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
         string path = dir.File("lenet.ugm");
         model.Save(path);
         byte[] bytes = File.ReadAllBytes(path);
-        Assert.Equal(UrbanModel.FormatVersion, BitConverter.ToInt32(bytes, 8)); // 4; the version 2 files of before still read (LegacyLeNetModelFileTests)
+        Assert.Equal(UrbanModel.FormatVersion, BitConverter.ToInt32(bytes, 8)); // 5; the version 2 and 4 files of before still read (LegacyLeNetModelFileTests)
         UrbanModel loaded = UrbanModel.Load(path);
         Assert.Equal(UrbanModel.LeNetKind, loaded.ClassifierKind);
         Assert.Equal("lenet", (string)loaded.ToJson()["classifier"]!);

@@ -235,6 +235,6 @@ public sealed class RasterGridsTests
         Assert.Contains("CRS mismatch: EPSG:4326", Assert.Throws<DataFileException>(() => RasterGrids.EnsureSameGrid(reference, Info("/a/b.tif", t, 4326))).Message, StringComparison.Ordinal);
         Assert.Contains("11 x 8 cells", Assert.Throws<DataFileException>(() => RasterGrids.EnsureSameGrid(reference, Info("/a/c.tif", t, width: 11))).Message, StringComparison.Ordinal);
         // MapFiles keeps its name for callers of the pipeline, with the same rule.
-        Assert.Throws<DataFileException>(() => MapFiles.EnsureSameGrid(reference, Info("/a/shifted.tif", t with { OriginX = t.OriginX + 5 })));
+        Assert.Throws<DataFileException>(() => RasterGrids.EnsureSameGrid(reference, Info("/a/shifted.tif", t with { OriginX = t.OriginX + 5 })));
     }
 }

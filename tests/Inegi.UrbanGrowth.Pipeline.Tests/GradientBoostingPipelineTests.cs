@@ -57,9 +57,10 @@ public sealed class GradientBoostingPipelineTests(SmallSceneFixture scene)
         string path = dir.File("boosted.ugm");
         model.Save(path);
         byte[] bytes = File.ReadAllBytes(path);
-        // Version 4 (version 3 files still read: LegacyModelFileTests); the payload starts with the kind.
+        // Version 5, a FileFrame (versions 3 and 4 still read: LegacyModelFileTests); the payload, after the 24-byte
+        // header, starts with the kind.
         Assert.Equal(UrbanModel.FormatVersion, BitConverter.ToInt32(bytes, 8));
-        Assert.Equal("gradient-boosting", System.Text.Encoding.UTF8.GetString(bytes, 21, bytes[20]));
+        Assert.Equal("gradient-boosting", System.Text.Encoding.UTF8.GetString(bytes, 25, bytes[24]));
         UrbanModel loaded = UrbanModel.Load(path);
         Assert.Equal(UrbanModel.GradientBoostingKind, loaded.ClassifierKind);
         Assert.Equal("gradient-boosting", (string)loaded.ToJson()["classifier"]!);

@@ -6,8 +6,9 @@ namespace Inegi.UrbanGrowth.Pipeline.Tests;
 
 /// <summary>
 /// Model files written by the code before the model-kind registry (commit 7e5a530: Extra-Trees as format version 1,
-/// gradient boosting as version 3) must still load and give the same urban probabilities, bit for bit. The files and
-/// their expected probabilities are committed under LegacyModels/ (see its README.md for how they were made).
+/// gradient boosting as version 3) and before the model file moved onto Core's FileFrame (commit 79f68a1: format
+/// version 4, the model's own header) must still load and give the same urban probabilities, bit for bit. The files
+/// and their expected probabilities are committed under LegacyModels/ (see its README.md for how they were made).
 /// </summary>
 public sealed class LegacyModelFileTests
 {
@@ -36,6 +37,8 @@ public sealed class LegacyModelFileTests
     [Theory]
     [InlineData("extra-trees-v1.ugm", "extra-trees", 1)]
     [InlineData("gradient-boosting-v3.ugm", "gradient-boosting", 3)]
+    [InlineData("extra-trees-v4.ugm", "extra-trees", 4)]
+    [InlineData("gradient-boosting-v4.ugm", "gradient-boosting", 4)]
     public void LegacyModelFile_LoadsAndPredictsTheSameProbabilities(string file, string kind, int version)
     {
         UrbanModel model = UrbanModel.Load(DataFile(file));
@@ -59,13 +62,16 @@ public sealed class LegacyModelFileTests
     [Theory]
     [InlineData("extra-trees-v1.ugm")]
     [InlineData("gradient-boosting-v3.ugm")]
-    public void LegacyModelFile_SavedAgain_IsVersion4AndPredictsTheSame(string file)
+    [InlineData("extra-trees-v4.ugm")]
+    [InlineData("gradient-boosting-v4.ugm")]
+    public void LegacyModelFile_SavedAgain_IsTheCurrentVersionAndPredictsTheSame(string file)
     {
         using var dir = new Testing.TempDirectory();
         UrbanModel legacy = UrbanModel.Load(DataFile(file));
         legacy.Save(dir.File("again.ugm"));
         byte[] bytes = File.ReadAllBytes(dir.File("again.ugm"));
         Assert.Equal(UrbanModel.FormatVersion, BitConverter.ToInt32(bytes, 8));
+        Assert.Equal(bytes.Length, FileFrame.HeaderLength + BitConverter.ToInt64(bytes, 16) + FileFrame.ChecksumLength);
         UrbanModel again = UrbanModel.Load(dir.File("again.ugm"));
         Assert.Equal(UrbanModel.FormatVersion, (int)again.ToJson()["format_version"]!);
         Assert.Equal(legacy.ClassifierKind, again.ClassifierKind);
@@ -78,5 +84,62 @@ public sealed class LegacyModelFileTests
         legacy.PredictUrbanProbability(rows, before);
         again.PredictUrbanProbability(rows, after);
         Assert.Equal(before, after);
+    }
+
+    /// <summary>
+    /// Version 5 is version 4's payload in the frame: re-saving a version 4 file changes only the header (24 bytes
+    /// with the reserved field instead of 20) and so the trailing SHA-256 stays that of the same payload.
+    /// </summary>
+    [Theory]
+    [InlineData("extra-trees-v4.ugm")]
+    [InlineData("gradient-boosting-v4.ugm")]
+    public void Version4File_SavedAgain_KeepsThePayloadByteForByte(string file)
+    {
+        byte[] old = File.ReadAllBytes(DataFile(file));
+        using var dir = new Testing.TempDirectory();
+        UrbanModel.Load(DataFile(file)).Save(dir.File("again.ugm"));
+        byte[] framed = File.ReadAllBytes(dir.File("again.ugm"));
+
+        Assert.Equal(4, BitConverter.ToInt32(old, 8));
+        long length = BitConverter.ToInt64(old, 12);
+        Assert.Equal(length, BitConverter.ToInt64(framed, 16));
+        Assert.Equal(0, BitConverter.ToInt32(framed, 12));
+        Assert.Equal(old.AsSpan(20), framed.AsSpan(FileFrame.HeaderLength));
+        Assert.Equal(old.AsSpan(0, 8), framed.AsSpan(0, 8));
+    }
+
+    [Fact]
+    public void FramedModel_DamagedInTheFrame_IsOneLineDataError()
+    {
+        using var dir = new Testing.TempDirectory();
+        UrbanModel.Load(DataFile("extra-trees-v4.ugm")).Save(dir.File("m.ugm"));
+        byte[] bytes = File.ReadAllBytes(dir.File("m.ugm"));
+
+        byte[] flipped = (byte[])bytes.Clone();
+        flipped[bytes.Length / 2] ^= 0x20;
+        File.WriteAllBytes(dir.File("flipped.ugm"), flipped);
+        var corrupt = Assert.Throws<DataFileException>(() => UrbanModel.Load(dir.File("flipped.ugm")));
+        Assert.Contains("checksum mismatch", corrupt.Message, StringComparison.Ordinal);
+
+        File.WriteAllBytes(dir.File("short.ugm"), bytes[..^40]);
+        var truncated = Assert.Throws<DataFileException>(() => UrbanModel.Load(dir.File("short.ugm")));
+        Assert.Contains("truncated", truncated.Message, StringComparison.Ordinal);
+        Assert.Equal(dir.File("short.ugm"), truncated.FilePath);
+
+        byte[] future = (byte[])bytes.Clone();
+        future[8] = 9;
+        File.WriteAllBytes(dir.File("v9.ugm"), future);
+        var version = Assert.Throws<DataFileException>(() => UrbanModel.Load(dir.File("v9.ugm")));
+        Assert.Contains("version 9 is not supported", version.Message, StringComparison.Ordinal);
+
+        // A stream that cannot seek reads the same model as the file does.
+        using var unseekable = new UnseekableStream(bytes);
+        UrbanModel fromStream = UrbanModel.Load(unseekable, "pipe");
+        Assert.Equal(UrbanModel.FormatVersion, fromStream.SourceFormatVersion);
+    }
+
+    private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+    {
+        public override bool CanSeek => false;
     }
 }

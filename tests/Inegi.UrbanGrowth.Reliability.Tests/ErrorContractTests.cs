@@ -89,7 +89,7 @@ public sealed class ErrorContractTests : IClassFixture<Workspace>
         string folder = _w.NewFolder("model2g");
         string model = Path.Combine(folder, "huge.ugm");
         byte[] bytes = File.ReadAllBytes(_w.Model);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(12), int.MaxValue - 64);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(16), int.MaxValue - 64); // the frame's payload length
         File.WriteAllBytes(model, bytes);
         Urban.AssertOneLineError(Urban.Run("inspect", model), 1, model, "truncated");
         Urban.AssertOneLineError(Urban.Run("classify", "--mosaic", _w.Mosaic, "--grid", _w.Grid, "--model", model, "--out", Path.Combine(folder, "m.tif")), 1, model);

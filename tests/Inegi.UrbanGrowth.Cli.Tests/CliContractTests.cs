@@ -65,8 +65,9 @@ public sealed class CliContractTests : IClassFixture<CliContractTests.Workspace>
         Assert.True(inspect.ExitCode == 0, inspect.Stderr);
         JsonNode json = JsonNode.Parse(inspect.Stdout)!;
         Assert.Equal("gradient-boosting", (string)json["classifier"]!);
-        // Version 4: the kind and the component versions at the front (version 3 files still read: LegacyModelFileTests).
-        Assert.Equal(4, (int)json["format_version"]!);
+        // Version 5: version 4's payload (the kind and the component versions at the front) inside Core's FileFrame
+        // (versions 1-4 still read: LegacyModelFileTests).
+        Assert.Equal(5, (int)json["format_version"]!);
         Assert.Equal(60, (int)json["boosting"]!["iterations"]!);
 
         string map = _w.Dir.File("map_boosted.tif"), national = _w.Dir.File("national_boosted.json");

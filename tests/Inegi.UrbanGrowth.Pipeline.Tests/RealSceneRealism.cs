@@ -41,7 +41,10 @@ internal static class RealSceneRealism
     /// <summary>Trains on a synthetic scene as a user would and scores every labelled real scene.</summary>
     public static IReadOnlyList<SceneScore> Measure(string folder, int seed, int cellsX = 100, int cellsY = 80, int perClass = 300, int trees = 100)
     {
-        var scene = new SyntheticScene(new SyntheticSceneOptions { CellsX = cellsX, CellsY = cellsY, Years = [2010], Seed = seed });
+        // Enough urban cells for a balanced sample of perClass cells a class (the generator now draws the urban share it
+        // is asked for: 2% of 100 x 80 cells would give 160 urban cells against 300 non-urban).
+        double urbanFraction = Math.Max(0.02, 1.5 * perClass / (cellsX * (double)cellsY));
+        var scene = new SyntheticScene(new SyntheticSceneOptions { CellsX = cellsX, CellsY = cellsY, Years = [2010], Seed = seed, UrbanFraction = urbanFraction });
         SyntheticSceneFiles files = SyntheticSceneWriter.Write(scene, System.IO.Path.Combine(folder, "scene"));
         string features = System.IO.Path.Combine(folder, "features.csv");
         using (Mosaic mosaic = Mosaic.Open(files.Mosaic(2010)))

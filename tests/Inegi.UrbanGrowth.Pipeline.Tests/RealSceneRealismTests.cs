@@ -16,9 +16,11 @@ public sealed class RealSceneRealismTests
             TestContext.Current.TestOutputHelper?.WriteLine(s.ToString());
         }
 
-        // Measured with this seed: Canberra 0.771, Porto Velho 0.865; before the calibration 0.531 and 0.873
-        // (docs/synthetic.md). The floors leave room for a few cells of difference on another machine or runtime.
-        var floors = new Dictionary<string, double> { ["canberra"] = 0.68, ["portovelho"] = 0.78 };
+        // Measured with this seed, since the urban share is drawn as asked and the training scene holds enough urban
+        // cells for a balanced sample: Canberra 0.720, Porto Velho 0.776 (with the calibrated generator before that fix
+        // 0.771 and 0.865; before the calibration 0.531 and 0.873: docs/synthetic.md). The floors leave room for a few
+        // cells of difference on another machine or runtime (the labelled sets are 88 and 58 cells).
+        var floors = new Dictionary<string, double> { ["canberra"] = 0.63, ["portovelho"] = 0.69 };
         Assert.Equal(floors.Count, scores.Count);
         Assert.All(scores, s => Assert.True(s.MacroF1 >= floors[s.Name], s.ToString()));
         Assert.All(scores, s => Assert.True(s.Confusion[1, 1] > 0 && s.Confusion[0, 0] > 0, s.ToString()));

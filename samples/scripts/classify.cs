@@ -9,6 +9,7 @@
 // Writes DIR/map_*.tif and quick-look PNGs (DIR defaults to ./urban-output); prints the pilot's national table.
 // Exit code 1 on failure.
 #:project ../../src/Inegi.UrbanGrowth.Pipeline
+#:project ../../src/Inegi.UrbanGrowth.Demo
 #:project ../../src/Inegi.UrbanGrowth.Products
 #:property InvariantGlobalization=true
 

@@ -81,14 +81,8 @@ internal static partial class Commands
         return UrbanCli.Success;
     }
 
-    public static int Features(string[] mosaicPaths, string? bands, string gridPath, string? cellsPath, string output, float scale, float offset, string tasseledCap, int threads,
-        string[]? laterMosaics = null, string[]? earlierMosaics = null)
+    public static int Features(string[] mosaicPaths, string? bands, string gridPath, string? cellsPath, string output, float scale, float offset, string tasseledCap, int threads)
     {
-        if (laterMosaics is { Length: > 0 } || earlierMosaics is { Length: > 0 })
-        {
-            return FeaturesCarried(mosaicPaths, bands, gridPath, cellsPath, output, scale, offset, tasseledCap, threads, laterMosaics ?? [], earlierMosaics ?? []);
-        }
-
         RequireFile(gridPath);
         OutputPaths.Prepare([.. mosaicPaths, gridPath, cellsPath], [output, FeatureExtractionSettings.SidecarPath(output)]);
         using Mosaic mosaic = OpenMosaic(mosaicPaths, bands);

@@ -128,10 +128,9 @@ internal static class UrbanCli
         var offset = Opt("--offset", "Reflectance offset.", 0f);
         var tc = Opt("--tasseled-cap", "Tasseled-cap coefficients: tm (Crist 1985), etm (Huang 2002) or oli (Baig 2014).", "tm");
         var threads = ThreadsOpt("Worker threads (-1: all cores).");
-        (Option<string[]> later, Option<string[]> earlier) = Commands.CarryOptions();
-        var cmd = new Command("features", "Compute the 486 patch features of cells and write them as CSV.") { mosaic, bands, grid, cells, output, scale, offset, tc, threads, later, earlier };
+        var cmd = new Command("features", "Compute the 486 patch features of cells and write them as CSV.") { mosaic, bands, grid, cells, output, scale, offset, tc, threads };
         cmd.SetAction(p => Commands.Features(p.GetValue(mosaic)!, p.GetValue(bands), p.GetValue(grid)!, p.GetValue(cells), p.GetValue(output)!,
-            p.GetValue(scale), p.GetValue(offset), p.GetValue(tc)!, p.GetValue(threads), p.GetValue(later), p.GetValue(earlier)));
+            p.GetValue(scale), p.GetValue(offset), p.GetValue(tc)!, p.GetValue(threads)));
         return cmd;
     }
 

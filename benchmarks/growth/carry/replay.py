@@ -3,7 +3,8 @@
 tolerances.  Usage: replay.py SCENE OUT"""
 import sys, numpy as np
 from osgeo import gdal
-sys.path.insert(0, "/work/wt-carry19/benchmarks/growth/subpixel")
+import os
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "subpixel"))
 import rule
 scene, out = sys.argv[1:3]; Y = rule.years; c = 2
 def band(p, b):

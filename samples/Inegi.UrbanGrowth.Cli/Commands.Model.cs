@@ -188,7 +188,7 @@ internal static partial class Commands
         Console.WriteLine(result.ToText());
         if (json is not null)
         {
-            ModelEvaluator.WriteJson(result, json);
+            result.Save(json);
         }
 
         return UrbanCli.Success;

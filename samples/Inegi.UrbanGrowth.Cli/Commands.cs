@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Inegi.UrbanGrowth.Accuracy;
+using Inegi.UrbanGrowth.Evaluation;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
 
@@ -10,8 +11,6 @@ namespace Inegi.UrbanGrowth.Cli;
 /// <summary>The command actions: parse files, call the pipeline, print what users need to see.</summary>
 internal static partial class Commands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     internal static Mosaic OpenMosaic(string[] paths, string? bands)
     {
         if (paths.Length != 1 && paths.Length != StandardChannels.BandCount)
@@ -112,7 +111,7 @@ internal static partial class Commands
     public static int Inspect(string modelPath)
     {
         UrbanModel model = UrbanModel.Load(modelPath);
-        Console.WriteLine(model.ToJson().ToJsonString(Indented));
+        Console.WriteLine(JsonText.Format(model.WriteJson));
         return UrbanCli.Success;
     }
 
@@ -241,7 +240,7 @@ internal static partial class Commands
             $"{summary.Classified:N0} classified cells: {summary.InputUrban:N0} urban before, {summary.Urban:N0} after (threshold {model.Threshold:F3}); map {output}"));
         if (summary.Confusion is { } confusion)
         {
-            if (confusion.Cast<long>().Sum() == 0)
+            if (confusion.Total == 0)
             {
                 throw new DataFileException(gridPath!, "no classified cell of the map is labelled in the grid, so there is no national evaluation");
             }
@@ -253,13 +252,13 @@ internal static partial class Commands
     }
 
     /// <summary>Prints the pilot's national table of a [label, class] confusion and writes its JSON when asked.</summary>
-    private static void PrintNationalTable(long[,] confusion, string? json)
+    private static void PrintNationalTable(ConfusionMatrix confusion, string? json)
     {
-        var table = Reports.NationalTable(confusion);
-        Console.WriteLine(table.Text);
+        var table = new NationalAccuracyTable(confusion);
+        Console.WriteLine(table.ToText());
         if (json is not null)
         {
-            AtomicFile.WriteAllText(json, table.Json.ToJsonString(Indented) + "\n");
+            table.Save(json);
         }
     }
 
@@ -341,7 +340,7 @@ internal static partial class Commands
         Console.WriteLine(estimate.ToText());
         if (json is not null)
         {
-            estimate.WriteJson(json);
+            estimate.Save(json);
         }
 
         if (csv is not null)

@@ -98,7 +98,7 @@ try
     float[] probabilities = [0.5f, 0.9f];
     PriorShift.AdjustBinary(probabilities, 0.5, 0.1);
     Check(Near(probabilities[0], 0.1, 1e-6) && Near(probabilities[1], 0.5, 1e-6), "Accuracy: prior shift of a span");
-    BinaryConfusion confusion = BinaryConfusion.FromLabels([0, 0, 1, 1, 1], [0, 1, 1, 1, 0]);
+    BinaryConfusion confusion = ConfusionMatrix.FromLabels([0, 0, 1, 1, 1], [0, 1, 1, 1, 0]).Binary();
     Check(confusion.TruePositives == 2 && confusion.FalsePositives == 1 && confusion.FalseNegatives == 1 && Near(confusion.F1, 2.0 / 3.0, 1e-12), "Accuracy: confusion and F1");
 
     // 4. Rendering: a quick-look PNG of a 64 x 48 class map (urban square in the middle).

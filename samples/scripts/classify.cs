@@ -15,6 +15,7 @@
 
 using System.Globalization;
 using Inegi.UrbanGrowth;
+using Inegi.UrbanGrowth.Evaluation;
 using Inegi.UrbanGrowth.Growth;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
@@ -87,7 +88,7 @@ static void Classify(UrbanModel model, string mosaicPath, string gridPath, strin
         + $"threshold {summary.Threshold:0.###}, {summary.CellsPerSecond:N0} cells/s");
     if (summary.Confusion is not null)
     {
-        Console.WriteLine(Reports.NationalTable(summary.Confusion).Text);
+        Console.WriteLine(new NationalAccuracyTable(summary.Confusion).ToText());
     }
 
     byte[] classes = MapFiles.ReadByteBand(mapPath);                     // band 1: 0 non-urban, 1 urban, 255 nodata

@@ -58,7 +58,7 @@ try
     UrbanModel model = UrbanModel.Load(modelPath);
 
     // The summary: feature settings, selected features, trees, threshold, importances (largest first).
-    JsonObject summary = model.ToJson();
+    JsonObject summary = JsonNode.Parse(JsonText.Format(model.WriteJson))!.AsObject();
     var top = (JsonArray)summary["feature_importances"]!;
     int shown = Math.Min(20, top.Count);
     var labels = new List<string>();

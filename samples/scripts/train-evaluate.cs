@@ -71,7 +71,7 @@ try
     var options = new TrainingOptions { Trees = 30, Seed = 7 };
     EvaluationResult evaluation = ModelEvaluator.CrossValidate(table, folds: 5, options, blockCells: 10);
     Console.WriteLine(evaluation.ToText());
-    ModelEvaluator.WriteJson(evaluation, Path.Combine(outDir, "evaluation.json"));
+    evaluation.Save(Path.Combine(outDir, "evaluation.json"));
 
     // Train on all rows. PopulationPrevalence corrects the balanced sample's priors (Saerens et al. 2002) and
     // picks the decision threshold on out-of-fold cells; leave it out for the pilot's recipe (threshold 0.5).

@@ -38,8 +38,12 @@ public sealed class AccuracyByDistance
         }
 
         const int K = BoundaryDistance.DistanceClassCount;
-        Span<long> counts = stackalloc long[K * 4];
-        counts.Clear();
+        var tallies = new ConfusionMatrix[K];
+        for (int k = 0; k < K; k++)
+        {
+            tallies[k] = new ConfusionMatrix(2);
+        }
+
         for (int i = 0; i < labels.Length; i++)
         {
             byte r = labels[i], p = predictions[i];
@@ -59,19 +63,18 @@ public sealed class AccuracyByDistance
                 throw new ArgumentException($"distances[{i}] is {distances[i]} for a labelled cell; were the distances computed from these labels?", nameof(distances));
             }
 
-            counts[(k * 4) + ((r << 1) | p)]++;
+            tallies[k].Add(r, p);
         }
 
         var rows = new DistanceClassAccuracy[K + 1];
-        var all = default(BinaryConfusion);
+        var all = new ConfusionMatrix(2);
         for (int k = 0; k < K; k++)
         {
-            var m = new BinaryConfusion(counts[k * 4], counts[(k * 4) + 1], counts[(k * 4) + 2], counts[(k * 4) + 3]);
-            rows[k] = new DistanceClassAccuracy(k, BoundaryDistance.DistanceClassNames[k], m);
-            all = all.Plus(m);
+            rows[k] = new DistanceClassAccuracy(k, BoundaryDistance.DistanceClassNames[k], tallies[k].Binary());
+            all.Add(tallies[k]);
         }
 
-        rows[K] = new DistanceClassAccuracy(-1, "all", all);
+        rows[K] = new DistanceClassAccuracy(-1, "all", all.Binary());
         return new AccuracyByDistance(rows);
     }
 

@@ -308,64 +308,60 @@ public sealed class AreaEstimate
         return sb.ToString();
     }
 
-    /// <summary>JSON report: classes, the count and proportion matrices, accuracies and areas with SE and 95% intervals.</summary>
-    public string ToJson()
+    /// <summary>Writes the JSON report: classes, the count and proportion matrices, accuracies and areas with SE and 95% intervals.</summary>
+    /// <param name="w">Destination.</param>
+    public void WriteJson(Utf8JsonWriter w)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        ArgumentNullException.ThrowIfNull(w);
+        w.WriteStartObject();
+        w.WriteString("method", "Olofsson et al. 2014, stratified estimators (eqs. 4-12), strata = map classes, z = 1.96");
+        w.WriteNumber("cell_area_km2", CellAreaKm2);
+        WriteInterval(w, "overall_accuracy", OverallAccuracy);
+        w.WriteStartArray("classes");
+        for (int i = 0; i < Classes.Count; i++)
         {
             w.WriteStartObject();
-            w.WriteString("method", "Olofsson et al. 2014, stratified estimators (eqs. 4-12), strata = map classes, z = 1.96");
-            w.WriteNumber("cell_area_km2", CellAreaKm2);
-            WriteInterval(w, "overall_accuracy", OverallAccuracy);
-            w.WriteStartArray("classes");
-            for (int i = 0; i < Classes.Count; i++)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("value", Classes[i]);
-                w.WriteString("name", Names[i]);
-                w.WriteNumber("mapped_cells", MappedCells[i]);
-                w.WriteNumber("mapped_km2", MappedAreaKm2(i));
-                w.WriteNumber("weight", Weights[i]);
-                w.WriteNumber("sample_units", RowTotal(i));
-                WriteInterval(w, "users_accuracy", UserAccuracy[i]);
-                WriteInterval(w, "producers_accuracy", ProducerAccuracy[i]);
-                WriteInterval(w, "area_proportion", AreaProportion[i]);
-                WriteInterval(w, "area_km2", AreaKm2[i]);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("sample_counts");
-            for (int i = 0; i < Classes.Count; i++)
-            {
-                w.WriteStartArray();
-                for (int j = 0; j < Classes.Count; j++)
-                {
-                    w.WriteNumberValue(SampleCounts[i, j]);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("area_proportions");
-            for (int i = 0; i < Classes.Count; i++)
-            {
-                w.WriteStartArray();
-                for (int j = 0; j < Classes.Count; j++)
-                {
-                    w.WriteNumberValue(Proportions[i, j]);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteEndArray();
+            w.WriteNumber("value", Classes[i]);
+            w.WriteString("name", Names[i]);
+            w.WriteNumber("mapped_cells", MappedCells[i]);
+            w.WriteNumber("mapped_km2", MappedAreaKm2(i));
+            w.WriteNumber("weight", Weights[i]);
+            w.WriteNumber("sample_units", RowTotal(i));
+            WriteInterval(w, "users_accuracy", UserAccuracy[i]);
+            WriteInterval(w, "producers_accuracy", ProducerAccuracy[i]);
+            WriteInterval(w, "area_proportion", AreaProportion[i]);
+            WriteInterval(w, "area_km2", AreaKm2[i]);
             w.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        w.WriteEndArray();
+        w.WriteStartArray("sample_counts");
+        for (int i = 0; i < Classes.Count; i++)
+        {
+            w.WriteStartArray();
+            for (int j = 0; j < Classes.Count; j++)
+            {
+                w.WriteNumberValue(SampleCounts[i, j]);
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("area_proportions");
+        for (int i = 0; i < Classes.Count; i++)
+        {
+            w.WriteStartArray();
+            for (int j = 0; j < Classes.Count; j++)
+            {
+                w.WriteNumberValue(Proportions[i, j]);
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>A text report: the proportion matrix and a table of accuracies and areas with ± 95% half-widths.</summary>
@@ -410,9 +406,9 @@ public sealed class AreaEstimate
     /// <param name="path">Output file.</param>
     public void WriteCsv(string path) => AtomicFile.WriteAllText(path, ToCsv());
 
-    /// <summary>Writes <see cref="ToJson"/> atomically.</summary>
+    /// <summary>Writes <see cref="WriteJson"/> to a file, atomically (indented UTF-8, trailing newline).</summary>
     /// <param name="path">Output file.</param>
-    public void WriteJson(string path) => AtomicFile.WriteAllText(path, ToJson());
+    public void Save(string path) => JsonText.Save(path, WriteJson);
 
     private long RowTotal(int i)
     {

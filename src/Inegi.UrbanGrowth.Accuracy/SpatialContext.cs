@@ -289,25 +289,40 @@ public sealed class SpatialContextModel
         return Sigmoid(z);
     }
 
-    /// <summary>The model as JSON (format, version, feature names, weights, threshold and the fit's figures).</summary>
-    public JsonObject ToJson() => new()
+    /// <summary>Writes the model as a JSON object (format, version, feature names, weights, threshold and the fit's figures).</summary>
+    /// <param name="writer">Destination.</param>
+    public void WriteJson(Utf8JsonWriter writer)
     {
-        ["format"] = Format,
-        ["version"] = FormatVersion,
-        ["features"] = new JsonArray([.. NeighbourhoodFeatures.Names.Select(n => JsonValue.Create(n))]),
-        ["weights"] = new JsonArray([.. _weights.Select(v => JsonValue.Create(v))]),
-        ["threshold"] = Threshold,
-        ["fitted_cells"] = FittedCells,
-        ["prevalence"] = Prevalence,
-        ["input_recall"] = InputRecall,
-        ["fitted_recall"] = FittedRecall,
-        ["fitted_precision"] = FittedPrecision,
-    };
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteString("format", Format);
+        writer.WriteNumber("version", FormatVersion);
+        writer.WriteStartArray("features");
+        foreach (string name in NeighbourhoodFeatures.Names)
+        {
+            writer.WriteStringValue(name);
+        }
 
-    /// <summary>Writes <see cref="ToJson"/> to a file (temporary name, then rename).</summary>
+        writer.WriteEndArray();
+        writer.WriteStartArray("weights");
+        foreach (double v in _weights)
+        {
+            writer.WriteNumberValue(v);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("threshold", Threshold);
+        writer.WriteNumber("fitted_cells", FittedCells);
+        writer.WriteNumber("prevalence", Prevalence);
+        writer.WriteNumber("input_recall", InputRecall);
+        writer.WriteNumber("fitted_recall", FittedRecall);
+        writer.WriteNumber("fitted_precision", FittedPrecision);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <see cref="WriteJson"/> to a file, atomically (indented UTF-8, trailing newline).</summary>
     /// <param name="path">The file.</param>
-    public void Save(string path) =>
-        AtomicFile.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    public void Save(string path) => JsonText.Save(path, WriteJson);
 
     /// <summary>Reads a file written by <see cref="Save"/>.</summary>
     /// <param name="path">The file.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Inegi.UrbanGrowth.Evaluation;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
 
@@ -69,13 +70,23 @@ public sealed class ClassifyStep : ITiledStep
             ExcludedFromConfusion = Excluded(options, grid),
             Cells = tile.Cells,
         }, cancellationToken: cancellationToken);
-        long[,]? c = summary.Confusion;
-        var record = new JsonObject
+        ConfusionMatrix? c = summary.Confusion;
+
+        // One compact line, {"labelled":true,"counts":[tn,fp,fn,tp]}: the counts of the tile, merged by Merge.
+        string record = JsonText.Format(writer =>
         {
-            ["labelled"] = c is not null,
-            ["counts"] = c is null ? new JsonArray() : new JsonArray(c[0, 0], c[0, 1], c[1, 0], c[1, 1]),
-        };
-        AtomicFile.WriteAllText(Path.Combine(outputFolder, ConfusionFile), record.ToJsonString() + "\n");
+            writer.WriteStartObject();
+            writer.WriteBoolean("labelled", c is not null);
+            writer.WriteStartArray("counts");
+            for (int k = 0; c is not null && k < 4; k++)
+            {
+                writer.WriteNumberValue((long)c[k / 2, k % 2]);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }, indented: false);
+        AtomicFile.WriteAllText(Path.Combine(outputFolder, ConfusionFile), record + "\n");
     }
 
     /// <inheritdoc/>
@@ -87,7 +98,7 @@ public sealed class ClassifyStep : ITiledStep
         // The writer options of GridClassifier.Classify for the whole grid.
         TileStitcher.Stitch<byte>(plan, TileRasters[0], GridClassifier.MapWriteOptions(gridInfo, new PixelWindow(0, 0, gridInfo.Width, gridInfo.Height)), map);
 
-        long[,] confusion = new long[2, 2];
+        var confusion = new ConfusionMatrix(2);
         bool labelled = false;
         foreach (TileWindow tile in plan.Tiles)
         {
@@ -99,7 +110,7 @@ public sealed class ClassifyStep : ITiledStep
                 JsonArray counts = record["counts"]!.AsArray();
                 for (int k = 0; k < 4; k++)
                 {
-                    confusion[k / 2, k % 2] += (long)counts[k]!;
+                    confusion.Add(k / 2, k % 2, (long)counts[k]!);
                 }
             }
         }
@@ -111,7 +122,7 @@ public sealed class ClassifyStep : ITiledStep
 
         // As 'urban classify --json' writes it.
         string json = Path.Combine(outputFolder, "national.json");
-        AtomicFile.WriteAllText(json, Reports.NationalTable(confusion).Json.ToJsonString(TilePlan.Indented) + "\n");
+        new NationalAccuracyTable(confusion).Save(json);
         return [map, json];
     }
 

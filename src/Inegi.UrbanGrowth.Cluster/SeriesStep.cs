@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Inegi.UrbanGrowth.Growth;
 using Inegi.UrbanGrowth.Pipeline;
@@ -116,7 +117,8 @@ public sealed class SeriesStep : ITiledStep
             }
 
             writer.Commit();
-            AtomicFile.WriteAllText(Path.Combine(outputFolder, CountsFile), ToJson(series.Counts()).ToJsonString() + "\n");
+            UrbanSeriesCounts counts = series.Counts();
+            AtomicFile.WriteAllText(Path.Combine(outputFolder, CountsFile), JsonText.Format(writer => WriteJson(writer, counts), indented: false) + "\n");
         }
         finally
         {
@@ -178,12 +180,36 @@ public sealed class SeriesStep : ITiledStep
         return years;
     }
 
-    private static JsonObject ToJson(UrbanSeriesCounts counts)
+    private static void WriteJson(Utf8JsonWriter writer, UrbanSeriesCounts counts)
     {
-        static JsonArray Array(IReadOnlyList<long> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
-        var zones = new JsonArray([.. counts.Zones.Select(z => (JsonNode)new JsonObject { ["zone"] = z.Key, ["counts"] = Array(z.Value) })]);
+        static void Array(Utf8JsonWriter writer, IReadOnlyList<long> values)
+        {
+            writer.WriteStartArray();
+            foreach (long v in values)
+            {
+                writer.WriteNumberValue(v);
+            }
 
-        return new JsonObject { ["national"] = Array(counts.National), ["unzoned"] = Array(counts.Unzoned), ["zones"] = zones };
+            writer.WriteEndArray();
+        }
+
+        writer.WriteStartObject();
+        writer.WritePropertyName("national");
+        Array(writer, counts.National);
+        writer.WritePropertyName("unzoned");
+        Array(writer, counts.Unzoned);
+        writer.WriteStartArray("zones");
+        foreach (var z in counts.Zones)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("zone", z.Key);
+            writer.WritePropertyName("counts");
+            Array(writer, z.Value);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 
     private static UrbanSeriesCounts FromJson(string path)

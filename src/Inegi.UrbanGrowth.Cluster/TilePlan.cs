@@ -130,7 +130,7 @@ public sealed class TilePlan
         var inputs = options.InputFiles(step).Distinct(StringComparer.Ordinal).Select(Describe).ToList();
         var plan = new TilePlan(full, step, options, grid, tilesX, tilesY, inputs, [.. launcher]);
         Directory.CreateDirectory(plan.TilesFolder);
-        AtomicFile.WriteAllText(plan.PlanFile, plan.ToJson().ToJsonString(Indented) + "\n");
+        JsonText.Save(plan.PlanFile, plan.WriteJson);
         return plan;
     }
 
@@ -224,46 +224,72 @@ public sealed class TilePlan
         }
     }
 
-    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     private static PlanInput Describe(string path)
     {
         var info = new FileInfo(path);
         return new PlanInput(info.FullName, info.Length, info.LastWriteTimeUtc);
     }
 
-    private JsonObject ToJson()
+    private void WriteJson(Utf8JsonWriter writer)
     {
-        var options = new JsonObject();
-        foreach ((string name, string[] values) in Options.Values)
+        writer.WriteStartObject();
+        writer.WriteString("format", Format);
+        writer.WriteString("step", Step.Name);
+        writer.WriteStartArray("launcher");
+        foreach (string v in Launcher)
         {
-            options[name] = new JsonArray([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+            writer.WriteStringValue(v);
         }
 
-        return new JsonObject
+        writer.WriteEndArray();
+        writer.WriteStartObject("options");
+        foreach ((string name, string[] values) in Options.Values)
         {
-            ["format"] = Format,
-            ["step"] = Step.Name,
-            ["launcher"] = new JsonArray([.. Launcher.Select(v => (JsonNode)JsonValue.Create(v))]),
-            ["options"] = options,
-            ["inputs"] = new JsonArray([.. Inputs.Select(i => (JsonNode)new JsonObject
+            writer.WriteStartArray(name);
+            foreach (string v in values)
             {
-                ["path"] = i.Path,
-                ["bytes"] = i.Bytes,
-                ["modifiedUtcTicks"] = i.ModifiedUtc.Ticks,
-                ["modifiedUtc"] = i.ModifiedUtc.ToString("O", CultureInfo.InvariantCulture),
-            })]),
-            ["grid"] = new JsonObject { ["width"] = Grid.Width, ["height"] = Grid.Height, ["alignment"] = Grid.Step },
-            ["tiles"] = new JsonObject { ["x"] = TilesX, ["y"] = TilesY },
-            ["tasks"] = new JsonArray([.. Tiles.Select(t => (JsonNode)new JsonObject
-            {
-                ["index"] = t.Index,
-                ["x"] = t.Cells.X,
-                ["y"] = t.Cells.Y,
-                ["width"] = t.Cells.Width,
-                ["height"] = t.Cells.Height,
-                ["output"] = Path.GetRelativePath(Folder, TileFolder(t.Index)),
-            })]),
-        };
+                writer.WriteStringValue(v);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartArray("inputs");
+        foreach (PlanInput i in Inputs)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("path", i.Path);
+            writer.WriteNumber("bytes", i.Bytes);
+            writer.WriteNumber("modifiedUtcTicks", i.ModifiedUtc.Ticks);
+            writer.WriteString("modifiedUtc", i.ModifiedUtc.ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartObject("grid");
+        writer.WriteNumber("width", Grid.Width);
+        writer.WriteNumber("height", Grid.Height);
+        writer.WriteNumber("alignment", Grid.Step);
+        writer.WriteEndObject();
+        writer.WriteStartObject("tiles");
+        writer.WriteNumber("x", TilesX);
+        writer.WriteNumber("y", TilesY);
+        writer.WriteEndObject();
+        writer.WriteStartArray("tasks");
+        foreach (TileWindow t in Tiles)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("index", t.Index);
+            writer.WriteNumber("x", t.Cells.X);
+            writer.WriteNumber("y", t.Cells.Y);
+            writer.WriteNumber("width", t.Cells.Width);
+            writer.WriteNumber("height", t.Cells.Height);
+            writer.WriteString("output", Path.GetRelativePath(Folder, TileFolder(t.Index)));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 }

@@ -176,28 +176,37 @@ public static class TileTask
 
     private static void WriteDoneRecord(string folder, TileWindow tile, TimeSpan elapsed)
     {
-        long bytes = 0;
-        var files = new JsonObject();
+        var files = new List<(string Name, long Length)>();
         foreach (string f in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
         {
-            long length = new FileInfo(f).Length;
-            bytes += length;
-            files[Path.GetFileName(f)] = length;
+            files.Add((Path.GetFileName(f), new FileInfo(f).Length));
         }
 
         using var self = Process.GetCurrentProcess();
-        var record = new JsonObject
+        JsonText.Save(Path.Combine(folder, DoneRecord), writer =>
         {
-            ["index"] = tile.Index,
-            ["cells"] = new JsonObject { ["x"] = tile.Cells.X, ["y"] = tile.Cells.Y, ["width"] = tile.Cells.Width, ["height"] = tile.Cells.Height },
-            ["seconds"] = Math.Round(elapsed.TotalSeconds, 3),
-            ["peakWorkingSetBytes"] = self.PeakWorkingSet64,
-            ["outputBytes"] = bytes,
-            ["files"] = files,
-            ["host"] = Environment.MachineName,
-            ["finishedUtc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-        };
-        AtomicFile.WriteAllText(Path.Combine(folder, DoneRecord), record.ToJsonString(TilePlan.Indented) + "\n");
+            writer.WriteStartObject();
+            writer.WriteNumber("index", tile.Index);
+            writer.WriteStartObject("cells");
+            writer.WriteNumber("x", tile.Cells.X);
+            writer.WriteNumber("y", tile.Cells.Y);
+            writer.WriteNumber("width", tile.Cells.Width);
+            writer.WriteNumber("height", tile.Cells.Height);
+            writer.WriteEndObject();
+            writer.WriteNumber("seconds", Math.Round(elapsed.TotalSeconds, 3));
+            writer.WriteNumber("peakWorkingSetBytes", self.PeakWorkingSet64);
+            writer.WriteNumber("outputBytes", files.Sum(f => f.Length));
+            writer.WriteStartObject("files");
+            foreach ((string name, long length) in files)
+            {
+                writer.WriteNumber(name, length);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteString("host", Environment.MachineName);
+            writer.WriteString("finishedUtc", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+        });
     }
 
     /// <summary>Removes temporary folders of earlier, interrupted tries of this task (and a final folder without a done record).</summary>

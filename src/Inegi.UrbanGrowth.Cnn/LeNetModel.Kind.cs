@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace Inegi.UrbanGrowth.Cnn;
 
@@ -10,32 +10,39 @@ public sealed partial class LeNetModel
 
     int IClassifierModel.FormatVersion => FormatVersion;
 
-    /// <summary>Adds a <c>network</c> object (layout, size, options and the training summary) to a summary.</summary>
-    /// <param name="description">The summary.</param>
-    public void Describe(JsonObject description)
+    /// <summary>Writes a <c>network</c> object (layout, size, options and the training summary) into a summary.</summary>
+    /// <param name="writer">The summary being written, inside its object.</param>
+    public void Describe(Utf8JsonWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(writer);
         LeNetOptions o = Options;
         LeNetTrainingSummary t = Training;
-        description["network"] = new JsonObject
+        writer.WriteStartObject("network");
+        writer.WriteNumber("channels", Layout.ChannelCount);
+        writer.WriteNumber("patch_size", Layout.PatchSize);
+        writer.WriteNumber("parameters", ParameterCount);
+        writer.WriteNumber("kernel_size", o.KernelSize);
+        writer.WriteNumber("conv1_filters", o.Conv1Filters);
+        writer.WriteNumber("conv2_filters", o.Conv2Filters);
+        writer.WriteNumber("dense1_units", o.Dense1Units);
+        writer.WriteNumber("dense2_units", o.Dense2Units);
+        writer.WriteNumber("dropout", o.Dropout);
+        writer.WriteNumber("epochs", o.Epochs);
+        writer.WriteNumber("batch_size", o.BatchSize);
+        writer.WriteNumber("learning_rate", o.LearningRate);
+        writer.WriteNumber("seed", o.Seed);
+        writer.WriteNumber("epochs_run", t.EpochsRun);
+        writer.WriteNumber("best_epoch", t.BestEpoch);
+        if (double.IsFinite(t.BestValidationLoss))
         {
-            ["channels"] = Layout.ChannelCount,
-            ["patch_size"] = Layout.PatchSize,
-            ["parameters"] = ParameterCount,
-            ["kernel_size"] = o.KernelSize,
-            ["conv1_filters"] = o.Conv1Filters,
-            ["conv2_filters"] = o.Conv2Filters,
-            ["dense1_units"] = o.Dense1Units,
-            ["dense2_units"] = o.Dense2Units,
-            ["dropout"] = o.Dropout,
-            ["epochs"] = o.Epochs,
-            ["batch_size"] = o.BatchSize,
-            ["learning_rate"] = o.LearningRate,
-            ["seed"] = o.Seed,
-            ["epochs_run"] = t.EpochsRun,
-            ["best_epoch"] = t.BestEpoch,
-            ["best_validation_loss"] = double.IsFinite(t.BestValidationLoss) ? Math.Round(t.BestValidationLoss, 6) : null,
-            ["final_training_loss"] = Math.Round(t.FinalTrainingLoss, 6),
-        };
+            writer.WriteNumber("best_validation_loss", Math.Round(t.BestValidationLoss, 6));
+        }
+        else
+        {
+            writer.WriteNull("best_validation_loss");
+        }
+
+        writer.WriteNumber("final_training_loss", Math.Round(t.FinalTrainingLoss, 6));
+        writer.WriteEndObject();
     }
 }

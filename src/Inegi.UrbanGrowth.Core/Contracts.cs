@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace Inegi.UrbanGrowth;
 
@@ -14,9 +14,12 @@ public interface IClassifierModel : IDisposable
     /// <summary>The version of the binary format <see cref="Save"/> writes (stored beside the kind in model files).</summary>
     int FormatVersion { get; }
 
-    /// <summary>Adds what describes the fitted classifier (its size, options, importances) to a model's JSON summary.</summary>
-    /// <param name="description">The summary to add properties to.</param>
-    void Describe(JsonObject description);
+    /// <summary>
+    /// Writes what describes the fitted classifier (its size, options, importances) as properties of a model's JSON
+    /// summary, which the caller has opened on <paramref name="writer"/> and closes after.
+    /// </summary>
+    /// <param name="writer">The summary being written, inside its object.</param>
+    void Describe(Utf8JsonWriter writer);
 
     /// <summary>The columns the model expects, in order.</summary>
     FeatureSchema Schema { get; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Inegi.UrbanGrowth.Accuracy;
+using Inegi.UrbanGrowth.Evaluation;
 using Inegi.UrbanGrowth.Growth;
 using Inegi.UrbanGrowth.Raster;
 using Inegi.UrbanGrowth.Rendering;
@@ -132,7 +133,7 @@ public static class DemoRunner
         Log($"trained (pilot recipe and prevalence-corrected, threshold {ours.Model.Threshold:0.###}) in {step.Elapsed.TotalSeconds:F1} s");
         step.Restart();
         EvaluationResult evaluation = ModelEvaluator.CrossValidate(table, options.Folds, baseOptions, blockCells: Math.Max(5, Math.Min(scene.GridWidth, scene.GridHeight) / 4));
-        ModelEvaluator.WriteJson(evaluation, Path.Combine(outputFolder, "evaluation.json"));
+        evaluation.Save(Path.Combine(outputFolder, "evaluation.json"));
         Log($"cross-validated in {step.Elapsed.TotalSeconds:F1} s");
         report.AppendLine("## Model").AppendLine()
             .AppendLine(Inv($"SelectFwe + VarianceThreshold kept {ours.Model.Selection.OutputSchema.Count} of {ours.Model.InputSchema.Count} features; Extra-Trees with {options.Trees} trees on {table.RowCount:N0} rows."))
@@ -143,7 +144,7 @@ public static class DemoRunner
         report.AppendLine("## National maps").AppendLine();
         var maps = new List<string>();
         UrbanModel ourLoaded = UrbanModel.Load(ourModel), pilotLoaded = UrbanModel.Load(pilotModel);
-        NationalReport? pilotTable = null, ourTable = null;
+        NationalAccuracyTable? pilotTable = null, ourTable = null;
         foreach (int y in options.Years)
         {
             step.Restart();
@@ -156,8 +157,8 @@ public static class DemoRunner
                 if (y == first)
                 {
                     ClassificationSummary pilotSummary = GridClassifier.Classify(mosaic, grid, pilotLoaded, Path.Combine(outputFolder, Inv($"map_{y}_pilot.tif")));
-                    pilotTable = Reports.NationalTable(pilotSummary.Confusion!);
-                    ourTable = Reports.NationalTable(summary.Confusion!);
+                    pilotTable = new NationalAccuracyTable(pilotSummary.Confusion!);
+                    ourTable = new NationalAccuracyTable(summary.Confusion!);
                 }
             }
 
@@ -171,7 +172,7 @@ public static class DemoRunner
         report.AppendLine().AppendLine(Inv($"### {first}: the pilot's recipe (50/50 sample, threshold 0.5) vs prevalence-corrected"))
             .AppendLine().AppendLine("| recipe | overall accuracy | urban precision | urban recall | macro F1 |").AppendLine("|---|---:|---:|---:|---:|")
             .AppendLine(TableRow("pilot recipe", pilotTable!)).AppendLine(TableRow("prevalence-corrected", ourTable!)).AppendLine()
-            .AppendLine("```").AppendLine(ourTable!.Text).AppendLine("```").AppendLine();
+            .AppendLine("```").AppendLine(ourTable!.ToText()).AppendLine("```").AppendLine();
 
         // City edges: accuracy by distance to the urban / non-urban boundary.
         byte[] firstLabels = MapFiles.ReadByteBand(files.Labels(first));
@@ -333,8 +334,8 @@ public static class DemoRunner
         return null;
     }
 
-    private static string TableRow(string name, NationalReport r) =>
-        Inv($"| {name} | {r.Table.OverallAccuracy:P2} | {r.Table.Report.PerClass[1].Precision:P2} | {r.Table.Report.PerClass[1].Recall:P2} | {r.Table.MacroF1:P2} |");
+    private static string TableRow(string name, NationalAccuracyTable r) =>
+        Inv($"| {name} | {r.OverallAccuracy:P2} | {r.Report.PerClass[1].Precision:P2} | {r.Report.PerClass[1].Recall:P2} | {r.MacroF1:P2} |");
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -9,8 +9,8 @@ namespace Inegi.UrbanGrowth.Evaluation;
 /// <param name="Precision">tp / (tp + fp); 0 when nothing was predicted as the class.</param>
 /// <param name="Recall">tp / (tp + fn); 0 when the class has no rows.</param>
 /// <param name="F1">2 tp / (2 tp + fp + fn) (the harmonic mean of precision and recall); 0 when that is 0 / 0.</param>
-/// <param name="Support">Rows of the class (for an average: all rows).</param>
-public readonly record struct ClassMetrics(string Name, double Precision, double Recall, double F1, long Support);
+/// <param name="Support">Rows (or weight) of the class (for an average: all rows).</param>
+public readonly record struct ClassMetrics(string Name, double Precision, double Recall, double F1, double Support);
 
 /// <summary>
 /// Per-class precision, recall, F1 and support, overall accuracy, and macro and weighted averages from a
@@ -27,7 +27,7 @@ public sealed class ClassificationReport
     private readonly ClassMetrics[] _perClass;
 
     /// <summary>Computes the report of a confusion matrix.</summary>
-    /// <param name="confusion">Counts, row = actual.</param>
+    /// <param name="confusion">Counts or weights, row = actual (reference).</param>
     /// <param name="classNames">One name per class; default <c>non_urban</c>, <c>urban</c> for two classes, else <c>class_i</c>.</param>
     public ClassificationReport(ConfusionMatrix confusion, IReadOnlyList<string>? classNames = null)
     {
@@ -45,13 +45,11 @@ public sealed class ClassificationReport
         double macroP = 0, macroR = 0, macroF = 0, weightedP = 0, weightedR = 0, weightedF = 0;
         for (int c = 0; c < k; c++)
         {
-            long tp = confusion[c, c];
-            long support = confusion.RowTotal(c);
-            long predicted = confusion.ColumnTotal(c);
-            double precision = predicted == 0 ? 0 : (double)tp / predicted;
-            double recall = support == 0 ? 0 : (double)tp / support;
-            long f1Denominator = support + predicted;   // 2 tp + fp + fn
-            double f1 = f1Denominator == 0 ? 0 : 2.0 * tp / f1Denominator;
+            // The confusion's own ratios (sklearn's zero_division=0): 2 tp / (support + predicted) is 2 tp / (2 tp + fp + fn).
+            double support = confusion.RowTotal(c);
+            double precision = confusion.UsersAccuracy(c);
+            double recall = confusion.ProducersAccuracy(c);
+            double f1 = confusion.F1(c);
             _perClass[c] = new ClassMetrics(classNames[c], precision, recall, f1, support);
             macroP += precision;
             macroR += recall;
@@ -61,7 +59,7 @@ public sealed class ClassificationReport
             weightedF += f1 * support;
         }
 
-        Accuracy = Total == 0 ? 0 : (double)confusion.Correct / Total;
+        Accuracy = Total == 0 ? 0 : confusion.Correct / Total;
         MacroAverage = new ClassMetrics("macro avg", macroP / k, macroR / k, macroF / k, Total);
         WeightedAverage = Total == 0
             ? new ClassMetrics("weighted avg", 0, 0, 0, 0)
@@ -83,8 +81,8 @@ public sealed class ClassificationReport
     /// <summary>Support-weighted mean over classes.</summary>
     public ClassMetrics WeightedAverage { get; }
 
-    /// <summary>Number of rows counted.</summary>
-    public long Total { get; }
+    /// <summary>Number of rows counted (their total weight for a weighted confusion).</summary>
+    public double Total { get; }
 
     /// <summary>The report from labels and predictions.</summary>
     /// <param name="actual">Actual classes (255 rows are skipped).</param>
@@ -146,12 +144,9 @@ public sealed class ClassificationReport
         writer.WriteEndObject();
     }
 
-    /// <summary>The SPEC 8 JSON as indented text.</summary>
-    public string ToJson() => JsonText.Write(WriteJson);
-
-    /// <summary>Writes the SPEC 8 JSON to a file, atomically (UTF-8).</summary>
+    /// <summary>Writes <see cref="WriteJson"/> to a file, atomically (indented UTF-8, trailing newline).</summary>
     /// <param name="path">Destination file.</param>
-    public void SaveJson(string path) => AtomicFile.Write(path, stream => JsonText.Write(stream, WriteJson));
+    public void Save(string path) => JsonText.Save(path, WriteJson);
 
     internal void WriteJsonProperties(Utf8JsonWriter writer)
     {
@@ -165,24 +160,32 @@ public sealed class ClassificationReport
         }
 
         writer.WriteEndObject();
-        writer.WriteStartArray("confusion");
-        foreach (long[] row in Confusion.ToArray())
-        {
-            writer.WriteStartArray();
-            foreach (long v in row)
-            {
-                writer.WriteNumberValue(v);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        writer.WriteEndArray();
+        writer.WritePropertyName("confusion");
+        Confusion.WriteJson(writer);
         writer.WritePropertyName("macro_avg");
         WriteMetrics(writer, MacroAverage);
         writer.WritePropertyName("weighted_avg");
         WriteMetrics(writer, WeightedAverage);
-        writer.WriteNumber("total", Total);
+        WriteCount(writer, "total", Total);
+    }
+
+    /// <summary>A count or weight: an integer when whole (the bytes of the long counts of earlier versions), else a number.</summary>
+    internal static void WriteCount(Utf8JsonWriter writer, double value)
+    {
+        if (value == Math.Floor(value) && Math.Abs(value) <= 9007199254740992.0)
+        {
+            writer.WriteNumberValue((long)value);
+        }
+        else
+        {
+            writer.WriteNumberValue(value);
+        }
+    }
+
+    private static void WriteCount(Utf8JsonWriter writer, string name, double value)
+    {
+        writer.WritePropertyName(name);
+        WriteCount(writer, value);
     }
 
     internal static IReadOnlyList<string> DefaultNames(int k)
@@ -207,7 +210,7 @@ public sealed class ClassificationReport
         writer.WriteNumber("precision", m.Precision);
         writer.WriteNumber("recall", m.Recall);
         writer.WriteNumber("f1", m.F1);
-        writer.WriteNumber("support", m.Support);
+        WriteCount(writer, "support", m.Support);
         writer.WriteEndObject();
     }
 
@@ -218,25 +221,5 @@ public sealed class ClassificationReport
             .Append(' ').Append(m.Recall.ToString(f, CultureInfo.InvariantCulture).PadLeft(9))
             .Append(' ').Append(m.F1.ToString(f, CultureInfo.InvariantCulture).PadLeft(9))
             .Append(' ').Append(m.Support.ToString(CultureInfo.InvariantCulture).PadLeft(9)).Append('\n');
-    }
-}
-
-/// <summary>Indented UTF-8 JSON helpers.</summary>
-internal static class JsonText
-{
-    private static readonly JsonWriterOptions Options = new() { Indented = true };
-
-    public static string Write(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        Write(stream, write);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    public static void Write(Stream stream, Action<Utf8JsonWriter> write)
-    {
-        using var writer = new Utf8JsonWriter(stream, Options);
-        write(writer);
-        writer.Flush();
     }
 }

@@ -255,6 +255,18 @@ public sealed class CrossValidationResult
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
+        WriteJsonProperties(writer);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes the properties of <see cref="WriteJson"/> without the braces, for a caller that embeds them in an
+    /// object of its own followed by more properties (the evaluation report adds its spatial folds this way).
+    /// </summary>
+    /// <param name="writer">Destination, inside an object.</param>
+    public void WriteJsonProperties(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
         Pooled.WriteJsonProperties(writer);
         writer.WriteNumber("mean_fold_accuracy", MeanFoldAccuracy);
         writer.WriteNumber("fold_accuracy_std", FoldAccuracyStandardDeviation);
@@ -272,13 +284,9 @@ public sealed class CrossValidationResult
         }
 
         writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
-    /// <summary>The JSON as indented text.</summary>
-    public string ToJson() => JsonText.Write(WriteJson);
-
-    /// <summary>Writes the JSON to a file, atomically (UTF-8).</summary>
+    /// <summary>Writes <see cref="WriteJson"/> to a file, atomically (indented UTF-8, trailing newline).</summary>
     /// <param name="path">Destination file.</param>
-    public void SaveJson(string path) => AtomicFile.Write(path, stream => JsonText.Write(stream, WriteJson));
+    public void Save(string path) => JsonText.Save(path, WriteJson);
 }

@@ -13,7 +13,7 @@ namespace Inegi.UrbanGrowth.Evaluation;
 public sealed class NationalAccuracyTable
 {
     /// <summary>Creates the table of a confusion matrix (typically a whole labelled grid against a map).</summary>
-    /// <param name="confusion">Counts, row = actual.</param>
+    /// <param name="confusion">Counts (or weights), row = actual (reference).</param>
     /// <param name="classNames">One name per class (default: the pilot's two classes).</param>
     public NationalAccuracyTable(ConfusionMatrix confusion, IReadOnlyList<string>? classNames = null)
     {
@@ -110,19 +110,16 @@ public sealed class NationalAccuracyTable
         writer.WriteStartArray("row_totals");
         for (int a = 0; a < Report.Confusion.ClassCount; a++)
         {
-            writer.WriteNumberValue(Report.Confusion.RowTotal(a));
+            ClassificationReport.WriteCount(writer, Report.Confusion.RowTotal(a));
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    /// <summary>The JSON as indented text.</summary>
-    public string ToJson() => JsonText.Write(WriteJson);
-
-    /// <summary>Writes the JSON to a file, atomically (UTF-8).</summary>
+    /// <summary>Writes <see cref="WriteJson"/> to a file, atomically (indented UTF-8, trailing newline).</summary>
     /// <param name="path">Destination file.</param>
-    public void SaveJson(string path) => AtomicFile.Write(path, stream => JsonText.Write(stream, WriteJson));
+    public void Save(string path) => JsonText.Save(path, WriteJson);
 
     private static string[] Line(string name, Func<int, string> cell, string total, string last, int k)
     {
@@ -138,7 +135,8 @@ public sealed class NationalAccuracyTable
         return row;
     }
 
-    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    // Whole counts print as before ("1,599,258"); a weighted confusion's entries are rounded to whole units here.
+    private static string Count(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Percent(double fraction) => (fraction * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
 }

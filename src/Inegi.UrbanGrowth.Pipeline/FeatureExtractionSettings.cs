@@ -64,26 +64,21 @@ public sealed record FeatureExtractionSettings
     /// <summary>The names of the patch features these settings produce (channel-major, 18 per channel).</summary>
     public FeatureSchema CreateSchema() => new PatchFeatureLayout(Channels).Schema;
 
-    /// <summary>The settings as a JSON object.</summary>
-    public JsonObject ToJson()
+    /// <summary>Writes the settings as a JSON object (scale, offset, tasseled_cap, channels, custom_channels).</summary>
+    /// <param name="writer">Destination.</param>
+    public void WriteJson(Utf8JsonWriter writer)
     {
-        var custom = new JsonObject();
-        foreach ((string k, string v) in CustomChannels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            custom[k] = v;
-        }
-
-        return new JsonObject
-        {
-            ["scale"] = Scale,
-            ["offset"] = Offset,
-            ["tasseled_cap"] = TasseledCap,
-            ["channels"] = new JsonArray([.. Channels.Select(c => (JsonNode?)JsonValue.Create(c))]),
-            ["custom_channels"] = custom,
-        };
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        WriteJsonProperties(writer);
+        writer.WriteEndObject();
     }
 
-    /// <summary>Reads settings written by <see cref="ToJson"/>.</summary>
+    /// <summary>Writes <see cref="WriteJson"/> to a file, atomically (indented UTF-8, trailing newline).</summary>
+    /// <param name="path">Destination file.</param>
+    public void Save(string path) => JsonText.Save(path, WriteJson);
+
+    /// <summary>Reads settings written by <see cref="WriteJson"/>.</summary>
     /// <param name="json">The JSON object.</param>
     /// <param name="source">Where the JSON came from, for error messages.</param>
     public static FeatureExtractionSettings FromJson(JsonNode json, string source)
@@ -122,11 +117,6 @@ public sealed record FeatureExtractionSettings
     /// <param name="featuresCsvPath">The features CSV.</param>
     public static string SidecarPath(string featuresCsvPath) => featuresCsvPath + ".settings.json";
 
-    /// <summary>Writes the settings beside a features CSV.</summary>
-    /// <param name="featuresCsvPath">The features CSV.</param>
-    public void WriteSidecar(string featuresCsvPath) =>
-        AtomicFile.WriteAllText(SidecarPath(featuresCsvPath), ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-
     /// <summary>
     /// Writes the settings beside a features CSV with the CSV's length and SHA-256, which
     /// <see cref="ReadSidecarFor"/> checks.
@@ -134,12 +124,16 @@ public sealed record FeatureExtractionSettings
     /// <param name="featuresCsvPath">The features CSV.</param>
     /// <param name="csvLength">Its length in bytes.</param>
     /// <param name="csvSha256">Its SHA-256, lower-case hexadecimal.</param>
-    public void WriteSidecar(string featuresCsvPath, long csvLength, string csvSha256)
+    public void WriteSidecar(string featuresCsvPath, long csvLength, string csvSha256) => JsonText.Save(SidecarPath(featuresCsvPath), writer =>
     {
-        JsonObject json = ToJson();
-        json[CsvKey] = new JsonObject { ["bytes"] = csvLength, ["sha256"] = csvSha256 };
-        AtomicFile.WriteAllText(SidecarPath(featuresCsvPath), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-    }
+        writer.WriteStartObject();
+        WriteJsonProperties(writer);
+        writer.WriteStartObject(CsvKey);
+        writer.WriteNumber("bytes", csvLength);
+        writer.WriteString("sha256", csvSha256);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    });
 
     /// <summary>
     /// Reads the settings of a features CSV and checks that they belong to it: a sidecar that records the CSV's
@@ -190,6 +184,27 @@ public sealed record FeatureExtractionSettings
     }
 
     private const string CsvKey = "features_csv";
+
+    private void WriteJsonProperties(Utf8JsonWriter writer)
+    {
+        writer.WriteNumber("scale", Scale);
+        writer.WriteNumber("offset", Offset);
+        writer.WriteString("tasseled_cap", TasseledCap);
+        writer.WriteStartArray("channels");
+        foreach (string channel in Channels)
+        {
+            writer.WriteStringValue(channel);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartObject("custom_channels");
+        foreach ((string name, string expression) in CustomChannels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            writer.WriteString(name, expression);
+        }
+
+        writer.WriteEndObject();
+    }
 
     private static string Sha256Of(string path)
     {

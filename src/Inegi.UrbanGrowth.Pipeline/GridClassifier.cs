@@ -85,7 +85,7 @@ public sealed class ClassificationSummary
     /// The confusion of the map against the grid's labels (rows: label, columns: mapped class), over cells that are
     /// labelled and classified; null when the grid has no labels.
     /// </summary>
-    public long[,]? Confusion { get; init; }
+    public ConfusionMatrix? Confusion { get; init; }
 
     /// <summary>Labelled cells that could not be classified (incomplete), left out of <see cref="Confusion"/>.</summary>
     public long LabelledIncomplete { get; init; }
@@ -143,7 +143,7 @@ public static class GridClassifier
         var stopwatch = Stopwatch.StartNew();
         long classified = 0, incomplete = 0, urban = 0, labelledIncomplete = 0, labelledExcluded = 0;
         HashSet<long> excluded = ExcludedCells(options.ExcludedFromConfusion, grid.Width, grid.Height);
-        long[,] confusion = new long[2, 2];
+        var confusion = new ConfusionMatrix(2);
         bool anyLabel = false;
         int rowsPerBatch = Math.Max(1, options.RowsPerBatch);
         if (model.FeatureKind == CellFeatureKind.PatchPixels)
@@ -206,7 +206,7 @@ public static class GridClassifier
                         }
                         else
                         {
-                            confusion[label, mapped]++;
+                            confusion.Add(label, mapped);
                         }
                     }
                 }

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Inegi.UrbanGrowth.Evaluation;
 
 namespace Inegi.UrbanGrowth.Pipeline;
@@ -26,19 +25,30 @@ public sealed record EvaluationResult(CrossValidationResult Random, CrossValidat
         return text.ToString();
     }
 
-    /// <summary>The SPEC 8 evaluation JSON of the random folds, with the spatial folds under <c>spatial</c>.</summary>
-    public JsonObject ToJson()
+    /// <summary>
+    /// Writes the SPEC 8 evaluation JSON: the random folds' object, with the spatial folds' object (and their
+    /// <c>block_cells</c>) under <c>spatial</c>.
+    /// </summary>
+    /// <param name="writer">Destination.</param>
+    public void WriteJson(Utf8JsonWriter writer)
     {
-        var json = (JsonObject)JsonNode.Parse(Random.ToJson())!;
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        Random.WriteJsonProperties(writer);
         if (Spatial is not null)
         {
-            var spatial = (JsonObject)JsonNode.Parse(Spatial.ToJson())!;
-            spatial["block_cells"] = BlockCells;
-            json["spatial"] = spatial;
+            writer.WriteStartObject("spatial");
+            Spatial.WriteJsonProperties(writer);
+            writer.WriteNumber("block_cells", BlockCells);
+            writer.WriteEndObject();
         }
 
-        return json;
+        writer.WriteEndObject();
     }
+
+    /// <summary>Writes <see cref="WriteJson"/> to a file, atomically (indented UTF-8, trailing newline).</summary>
+    /// <param name="path">Destination file.</param>
+    public void Save(string path) => JsonText.Save(path, WriteJson);
 }
 
 /// <summary>
@@ -83,14 +93,5 @@ public static class ModelEvaluator
         }
 
         return new EvaluationResult(random, spatial, blockCells);
-    }
-
-    /// <summary>Writes an evaluation as indented JSON, atomically.</summary>
-    /// <param name="result">The evaluation.</param>
-    /// <param name="path">Destination.</param>
-    public static void WriteJson(EvaluationResult result, string path)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        AtomicFile.WriteAllText(path, result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 }

@@ -71,7 +71,7 @@ public static class PatchTable
         AtomicFile.Write(outputPath, stream => FileFrame.Write(stream, Magic, Version, payload =>
         {
             using var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true);
-            w.Write(source.Extractor.Settings.ToJson().ToJsonString());
+            w.Write(JsonText.Format(source.Extractor.Settings.WriteJson, indented: false));
             w.Write(PatchGeometry.Size);
             w.Write(valueCount);
             IEnumerable<CellFeatureBatch> batches = cells is not null

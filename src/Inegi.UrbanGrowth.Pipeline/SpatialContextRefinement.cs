@@ -9,7 +9,7 @@ namespace Inegi.UrbanGrowth.Pipeline;
 /// <param name="Urban">Cells the refined map calls urban.</param>
 /// <param name="InputUrban">Cells the input map called urban.</param>
 /// <param name="Confusion">[label, refined class] counts over labelled classified cells when a label grid was given; null otherwise.</param>
-public sealed record RefinementSummary(long Cells, long Classified, long Urban, long InputUrban, long[,]? Confusion);
+public sealed record RefinementSummary(long Cells, long Classified, long Urban, long InputUrban, ConfusionMatrix? Confusion);
 
 /// <summary>
 /// The spatial-context second stage on class maps written by <see cref="GridClassifier"/> (band 1 class, band 2
@@ -144,7 +144,7 @@ public static class SpatialContextRefinement
         var bands = new byte[2 * cells];
         Span<double> f = stackalloc double[NeighbourhoodFeatures.Count];
         long classified = 0, urban = 0, inputUrban = 0;
-        long[,]? confusion = labels is null ? null : new long[2, 2];
+        ConfusionMatrix? confusion = labels is null ? null : new ConfusionMatrix(2);
         for (int row = 0; row < info.Height; row++)
         {
             for (int column = 0; column < info.Width; column++)
@@ -166,7 +166,7 @@ public static class SpatialContextRefinement
                 inputUrban += inputClasses[i] == UrbanClass.Urban ? 1 : 0;
                 if (confusion is not null && labels![i] <= UrbanClass.Urban && !excluded[i])
                 {
-                    confusion[labels[i], mapped]++;
+                    confusion.Add(labels[i], mapped);
                 }
             }
         }

@@ -270,7 +270,7 @@ public sealed class UrbanModel : IDisposable
             w.Write(Classifier.FormatVersion);
             w.Write(hasSelection ? FittedSelection.FormatVersion : 0);
             w.Write(SettingsVersion);
-            w.Write(Settings.ToJson().ToJsonString());
+            w.Write(JsonText.Format(Settings.WriteJson, indented: false));
             if (hasSelection)
             {
                 Selection.Write(w);
@@ -469,30 +469,52 @@ public sealed class UrbanModel : IDisposable
         JsonNode.Parse(p.ReadString()) ?? throw new DataFileException(sourceName, "missing feature settings"), sourceName);
 
     /// <summary>
-    /// A JSON description (what <c>urban inspect</c> prints): schema, selected features, the classifier's own
-    /// description (trees, boosting or network), classes and the decision rule.
+    /// Writes the model's JSON description (what <c>urban inspect</c> prints): schema, selected features, the
+    /// classifier's own description (trees, boosting or network), classes and the decision rule. The model file
+    /// itself is binary (<see cref="Save(string)"/>).
     /// </summary>
-    public JsonObject ToJson()
+    /// <param name="writer">Destination.</param>
+    public void WriteJson(Utf8JsonWriter writer)
     {
-        var json = new JsonObject
-        {
-            ["format_version"] = SourceFormatVersion,
-            ["classifier"] = Kind.Name,
-            ["feature_settings"] = Settings.ToJson(),
-            ["input_features"] = InputSchema.Count,
-            ["input_schema_fingerprint"] = InputSchema.Fingerprint,
-        };
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteNumber("format_version", SourceFormatVersion);
+        writer.WriteString("classifier", Kind.Name);
+        writer.WritePropertyName("feature_settings");
+        Settings.WriteJson(writer);
+        writer.WriteNumber("input_features", InputSchema.Count);
+        writer.WriteString("input_schema_fingerprint", InputSchema.Fingerprint);
         if (Kind.Input == CellFeatureKind.Statistics)
         {
-            json["selected_features"] = new JsonArray([.. Selection.OutputSchema.Names.Select(n => (JsonNode?)JsonValue.Create(n))]);
+            writer.WriteStartArray("selected_features");
+            foreach (string name in Selection.OutputSchema.Names)
+            {
+                writer.WriteStringValue(name);
+            }
+
+            writer.WriteEndArray();
         }
 
-        Classifier.Describe(json);
-        json["classes"] = new JsonArray([.. UrbanClass.Names.Take(Classifier.ClassCount).Select(n => (JsonNode?)JsonValue.Create(n))]);
-        json["training_rows"] = TrainingRows;
-        json["training_prevalence"] = TrainingPrevalence;
-        json["population_prevalence"] = PopulationPrevalence;
-        json["threshold"] = Threshold;
-        return json;
+        Classifier.Describe(writer);
+        writer.WriteStartArray("classes");
+        foreach (string name in UrbanClass.Names.Take(Classifier.ClassCount))
+        {
+            writer.WriteStringValue(name);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("training_rows", TrainingRows);
+        writer.WriteNumber("training_prevalence", TrainingPrevalence);
+        if (PopulationPrevalence is { } population)
+        {
+            writer.WriteNumber("population_prevalence", population);
+        }
+        else
+        {
+            writer.WriteNull("population_prevalence");
+        }
+
+        writer.WriteNumber("threshold", Threshold);
+        writer.WriteEndObject();
     }
 }

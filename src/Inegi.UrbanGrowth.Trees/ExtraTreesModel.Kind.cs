@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace Inegi.UrbanGrowth.Trees;
 
@@ -10,22 +10,25 @@ public sealed partial class ExtraTreesModel
 
     int IClassifierModel.FormatVersion => FormatVersion;
 
-    /// <summary>Adds <c>trees</c>, <c>nodes</c>, <c>max_depth</c> and <c>feature_importances</c> (most important first) to a summary.</summary>
-    /// <param name="description">The summary.</param>
-    public void Describe(JsonObject description)
+    /// <summary>Writes <c>trees</c>, <c>nodes</c>, <c>max_depth</c> and <c>feature_importances</c> (most important first) into a summary.</summary>
+    /// <param name="writer">The summary being written, inside its object.</param>
+    public void Describe(Utf8JsonWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(description);
-        description["trees"] = TreeCount;
-        description["nodes"] = NodeCount;
-        description["max_depth"] = MaxTreeDepth;
-        var importances = new JsonArray();
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteNumber("trees", TreeCount);
+        writer.WriteNumber("nodes", NodeCount);
+        writer.WriteNumber("max_depth", MaxTreeDepth);
+        writer.WriteStartArray("feature_importances");
         IReadOnlyList<double> imp = FeatureImportances;
         foreach (int i in Enumerable.Range(0, imp.Count).OrderByDescending(i => imp[i]).ThenBy(i => i))
         {
-            importances.Add((JsonNode)new JsonObject { ["feature"] = Schema.Names[i], ["importance"] = Math.Round(imp[i], 6) });
+            writer.WriteStartObject();
+            writer.WriteString("feature", Schema.Names[i]);
+            writer.WriteNumber("importance", Math.Round(imp[i], 6));
+            writer.WriteEndObject();
         }
 
-        description["feature_importances"] = importances;
+        writer.WriteEndArray();
     }
 
     /// <summary>Does nothing: the forest lives in managed arrays.</summary>

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace Inegi.UrbanGrowth.Trees;
 
@@ -10,21 +10,20 @@ public sealed partial class GradientBoostingModel
 
     int IClassifierModel.FormatVersion => FormatVersion;
 
-    /// <summary>Adds a <c>boosting</c> object (iterations and the fitted options) to a summary.</summary>
-    /// <param name="description">The summary.</param>
-    public void Describe(JsonObject description)
+    /// <summary>Writes a <c>boosting</c> object (iterations and the fitted options) into a summary.</summary>
+    /// <param name="writer">The summary being written, inside its object.</param>
+    public void Describe(Utf8JsonWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(writer);
         GradientBoostingOptions o = Options;
-        description["boosting"] = new JsonObject
-        {
-            ["iterations"] = IterationCount,
-            ["learning_rate"] = o.LearningRate,
-            ["max_leaf_nodes"] = o.MaxLeafNodes,
-            ["min_samples_leaf"] = o.MinSamplesLeaf,
-            ["l2_regularization"] = o.L2Regularization,
-            ["max_bins"] = o.MaxBins,
-        };
+        writer.WriteStartObject("boosting");
+        writer.WriteNumber("iterations", IterationCount);
+        writer.WriteNumber("learning_rate", o.LearningRate);
+        writer.WriteNumber("max_leaf_nodes", o.MaxLeafNodes);
+        writer.WriteNumber("min_samples_leaf", o.MinSamplesLeaf);
+        writer.WriteNumber("l2_regularization", o.L2Regularization);
+        writer.WriteNumber("max_bins", o.MaxBins);
+        writer.WriteEndObject();
     }
 
     /// <summary>Does nothing: the trees live in managed arrays.</summary>

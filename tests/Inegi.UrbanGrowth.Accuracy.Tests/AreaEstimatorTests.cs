@@ -160,7 +160,7 @@ print(' '.join(repr(float(v)) for v in [*U,*sU,*P,*sP,O,sO,*pk,*sp,*area,*sarea]
         }
 
         string json = dir.File("r.json"), csv = dir.File("r.csv");
-        fromFile.WriteJson(json);
+        fromFile.Save(json);
         fromFile.WriteCsv(csv);
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         Assert.Equal(fromCounts.OverallAccuracy.Value, doc.RootElement.GetProperty("overall_accuracy").GetProperty("value").GetDouble());

@@ -121,7 +121,7 @@ print(' '.join(str(int(v)) for v in d.ravel()))
         Assert.Equal(1.0, table.Rows[1].Confusion.Recall);
         var all = table.Rows[^1].Confusion;
         Assert.Equal(w * h, all.Total);
-        Assert.Equal(BinaryConfusion.FromLabels(labels, predicted), all);
+        Assert.Equal(ConfusionMatrix.FromLabels(labels, predicted).Binary(), all);
         string csv = table.ToCsv();
         Assert.StartsWith("distance_class,name,cells,tn,fp,fn,tp,", csv, StringComparison.Ordinal);
         Assert.Contains("0,boundary,72,40,0,32,0,", csv, StringComparison.Ordinal);

@@ -124,12 +124,12 @@ public sealed class PriorShiftTests
 
     private static BinaryConfusion Classify(float[] p, byte[] labels, double threshold)
     {
-        var m = default(BinaryConfusion);
+        var m = new ConfusionMatrix(2);
         for (int i = 0; i < p.Length; i++)
         {
-            m = m.Add(labels[i], p[i] >= threshold ? (byte)1 : (byte)0);
+            m.Add(labels[i], p[i] >= threshold ? 1 : 0);
         }
 
-        return m;
+        return m.Binary();
     }
 }

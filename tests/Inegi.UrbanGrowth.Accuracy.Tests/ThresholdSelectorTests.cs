@@ -24,16 +24,16 @@ public sealed class ThresholdSelectorTests
         ThresholdChoice? best = null;
         foreach (double t in candidates)
         {
-            var m = default(BinaryConfusion);
+            var m = new ConfusionMatrix(2);
             for (int i = 0; i < p.Length; i++)
             {
-                m = m.Add(labels[i], p[i] >= t ? (byte)1 : (byte)0, labels[i] == 1 ? options.UrbanWeight : options.NonUrbanWeight);
+                m.Add(labels[i], p[i] >= t ? 1 : 0, labels[i] == 1 ? options.UrbanWeight : options.NonUrbanWeight);
             }
 
-            double s = ThresholdSelector.Score(m, options);
+            double s = ThresholdSelector.Score(m.Binary(), options);
             if (best is null || s > best.Value.Score)
             {
-                best = new ThresholdChoice(t, s, m);
+                best = new ThresholdChoice(t, s, m.Binary());
             }
         }
 
@@ -71,13 +71,13 @@ public sealed class ThresholdSelectorTests
 
         // The weighted F1 predicts the F1 on a real 2% population.
         var (pp, lp) = PriorShiftTests.Population(400_000, 0.02, 8);
-        var m = default(BinaryConfusion);
+        var m = new ConfusionMatrix(2);
         for (int i = 0; i < pp.Length; i++)
         {
-            m = m.Add(lp[i], pp[i] >= weighted.Threshold ? (byte)1 : (byte)0);
+            m.Add(lp[i], pp[i] >= weighted.Threshold ? 1 : 0);
         }
 
-        Assert.Equal(weighted.Score, m.F1, 0.04);
+        Assert.Equal(weighted.Score, m.Binary().F1, 0.04);
     }
 
     [Fact]
@@ -104,9 +104,9 @@ public sealed class ThresholdSelectorTests
     }
 
     [Fact]
-    public void BinaryConfusion_FromLabels_CountsAndRatios()
+    public void ConfusionMatrix_BinaryView_CountsAndRatios()
     {
-        var m = BinaryConfusion.FromLabels([0, 0, 1, 1, 1, 255, 0], [0, 1, 1, 0, 1, 1, 255]);
+        var m = ConfusionMatrix.FromLabels([0, 0, 1, 1, 1, 255, 0], [0, 1, 1, 0, 1, 1, 255]).Binary();
         Assert.Equal(new BinaryConfusion(1, 1, 1, 2), m);
         Assert.Equal(2.0 / 3, m.Precision, 1e-15);
         Assert.Equal(2.0 / 3, m.Recall, 1e-15);

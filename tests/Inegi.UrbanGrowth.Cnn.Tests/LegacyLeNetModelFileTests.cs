@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Inegi.UrbanGrowth.Pipeline;
+using Inegi.UrbanGrowth.Testing;
 
 namespace Inegi.UrbanGrowth.Cnn.Tests;
 
@@ -42,7 +43,7 @@ public sealed class LegacyLeNetModelFileTests
     {
         UrbanModel model = UrbanModel.Load(DataFile(file));
         Assert.Equal("lenet", model.ClassifierKind);
-        JsonObject json = model.ToJson();
+        JsonObject json = JsonOf.Read(model.WriteJson);
         Assert.Equal(version, (int)json["format_version"]!);
         Assert.Equal(Channels, model.Settings.Channels);
 

@@ -56,7 +56,7 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
         Assert.Equal(0, f.Summary.Incomplete);
         Assert.Equal(f.Sample.Cells.Count, table.RowCount);
         Assert.Equal(PatchPixelLayout.Standard.Schema, table.Features.Schema);
-        Assert.Equal(FeatureExtractionSettings.Default.ToJson().ToJsonString(), f.Patches.Settings.ToJson().ToJsonString());
+        Assert.Equal(JsonText.Format(FeatureExtractionSettings.Default.WriteJson), JsonText.Format(f.Patches.Settings.WriteJson));
         // Rows come in storage (cell-id) order, whatever the order of the sample (CellFeatureSource).
         SampledCell[] inStorageOrder = CellFeatureSource.InStorageOrder(f.Sample.Cells);
         for (int i = 0; i < table.RowCount; i++)
@@ -128,7 +128,7 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
         Assert.Equal(UrbanModel.FormatVersion, BitConverter.ToInt32(bytes, 8)); // 5; the version 2 and 4 files of before still read (LegacyLeNetModelFileTests)
         UrbanModel loaded = UrbanModel.Load(path);
         Assert.Equal(UrbanModel.LeNetKind, loaded.ClassifierKind);
-        Assert.Equal("lenet", (string)loaded.ToJson()["classifier"]!);
+        Assert.Equal("lenet", (string)JsonOf.Read(loaded.WriteJson)["classifier"]!);
         string again = dir.File("again.ugm");
         loaded.Save(again);
         Assert.Equal(bytes, File.ReadAllBytes(again));
@@ -172,7 +172,7 @@ public sealed class PipelineLeNetTests(LeNetSceneFixture f) : IClassFixture<LeNe
         Assert.Equal(f.Patches.Table.RowCount, cv.Random.Pooled.Total);
         Assert.NotNull(cv.Spatial);
         Assert.Contains("urban", cv.ToText(), StringComparison.Ordinal);
-        Assert.NotNull(cv.ToJson()["spatial"]);
+        Assert.NotNull(JsonOf.Read(cv.WriteJson)["spatial"]);
     }
 
     [Fact]

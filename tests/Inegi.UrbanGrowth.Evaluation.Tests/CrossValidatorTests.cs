@@ -83,7 +83,7 @@ public sealed class CrossValidatorTests
         CrossValidationResult b = cv.Run(new NearestCentroidLearner(), x, y, cells, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(a.OutOfFoldProbabilities.Span.SequenceEqual(b.OutOfFoldProbabilities.Span));
-        Assert.Equal(a.ToJson(), b.ToJson());
+        Assert.Equal(JsonText.Format(a.WriteJson), JsonText.Format(b.WriteJson));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class CrossValidatorTests
 
         using var temp = new TempDirectory();
         CrossValidationResult result = new CrossValidator(new StratifiedKFold(3, 0)).Run(new NearestCentroidLearner(), x, y, classNames: ["a", "b", "c"], cancellationToken: TestContext.Current.CancellationToken);
-        result.SaveJson(temp.File("cv.json"));
+        result.Save(temp.File("cv.json"));
 
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(temp.File("cv.json")));
         JsonElement root = doc.RootElement;

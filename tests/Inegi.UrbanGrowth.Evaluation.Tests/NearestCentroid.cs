@@ -90,7 +90,7 @@ internal sealed class NearestCentroidModel(FeatureSchema schema, int classCount,
 
     public int FormatVersion => 0;
 
-    public void Describe(System.Text.Json.Nodes.JsonObject description) => description["centroids"] = classCount;
+    public void Describe(System.Text.Json.Utf8JsonWriter writer) => writer.WriteNumber("centroids", classCount);
 
     public void Dispose()
     {

@@ -64,8 +64,8 @@ public sealed class GradientBoostingPipelineTests(SmallSceneFixture scene)
         Assert.Equal("gradient-boosting", System.Text.Encoding.UTF8.GetString(bytes, 25, bytes[24]));
         UrbanModel loaded = UrbanModel.Load(path);
         Assert.Equal(UrbanModel.GradientBoostingKind, loaded.ClassifierKind);
-        Assert.Equal("gradient-boosting", (string)loaded.ToJson()["classifier"]!);
-        Assert.Equal(40, (int)loaded.ToJson()["boosting"]!["iterations"]!);
+        Assert.Equal("gradient-boosting", (string)JsonOf.Read(loaded.WriteJson)["classifier"]!);
+        Assert.Equal(40, (int)JsonOf.Read(loaded.WriteJson)["boosting"]!["iterations"]!);
         Assert.Equal(model.Selection.OutputSchema, loaded.Selection.OutputSchema);
         string again = dir.File("again.ugm");
         loaded.Save(again);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Inegi.UrbanGrowth.Pipeline;
+using Inegi.UrbanGrowth.Testing;
 
 namespace Inegi.UrbanGrowth.Pipeline.Tests;
 
@@ -43,7 +44,7 @@ public sealed class LegacyModelFileTests
     {
         UrbanModel model = UrbanModel.Load(DataFile(file));
         Assert.Equal(kind, model.ClassifierKind);
-        JsonObject json = model.ToJson();
+        JsonObject json = JsonOf.Read(model.WriteJson);
         Assert.Equal(version, (int)json["format_version"]!);
         Assert.Equal(kind, (string)json["classifier"]!);
         Assert.Equal(0.1, model.PopulationPrevalence);
@@ -73,7 +74,7 @@ public sealed class LegacyModelFileTests
         Assert.Equal(UrbanModel.FormatVersion, BitConverter.ToInt32(bytes, 8));
         Assert.Equal(bytes.Length, FileFrame.HeaderLength + BitConverter.ToInt64(bytes, 16) + FileFrame.ChecksumLength);
         UrbanModel again = UrbanModel.Load(dir.File("again.ugm"));
-        Assert.Equal(UrbanModel.FormatVersion, (int)again.ToJson()["format_version"]!);
+        Assert.Equal(UrbanModel.FormatVersion, (int)JsonOf.Read(again.WriteJson)["format_version"]!);
         Assert.Equal(legacy.ClassifierKind, again.ClassifierKind);
         Assert.Equal(legacy.Selection.OutputSchema, again.Selection.OutputSchema);
         Assert.Equal(legacy.ClassPriors, again.ClassPriors);

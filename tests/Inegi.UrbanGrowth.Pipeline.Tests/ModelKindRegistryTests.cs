@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Testing;
@@ -49,7 +50,7 @@ public sealed class ModelKindRegistryTests
             }
         }
 
-        public void Describe(JsonObject description) => description["mean_of"] = schema.Count;
+        public void Describe(Utf8JsonWriter writer) => writer.WriteNumber("mean_of", schema.Count);
 
         public void Dispose()
         {
@@ -101,7 +102,7 @@ public sealed class ModelKindRegistryTests
         model.Save(dir.File("mean.ugm"));
         UrbanModel loaded = UrbanModel.Load(dir.File("mean.ugm"));
 
-        JsonObject json = loaded.ToJson();
+        JsonObject json = JsonOf.Read(loaded.WriteJson);
         Assert.Equal("test-mean", (string)json["classifier"]!);
         Assert.Equal(loaded.Selection.OutputSchema.Count, (int)json["mean_of"]!);
         FeatureMatrix test = LegacyModelFileTests.Rows(schema, 32, 1000, 0.2f);

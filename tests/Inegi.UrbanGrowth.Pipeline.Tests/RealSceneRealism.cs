@@ -13,14 +13,10 @@ namespace Inegi.UrbanGrowth.Pipeline.Tests;
 internal static class RealSceneRealism
 {
     /// <summary>One scored real scene.</summary>
-    public sealed record SceneScore(string Name, long[,] Confusion, long Incomplete)
+    public sealed record SceneScore(string Name, ConfusionMatrix Confusion, long Incomplete)
     {
         /// <summary>F1 of one class from the 2 x 2 confusion (rows: label, columns: map).</summary>
-        public double F1(int k)
-        {
-            double tp = Confusion[k, k], fp = Confusion[1 - k, k], fn = Confusion[k, 1 - k];
-            return tp == 0 ? 0 : 2 * tp / (2 * tp + fp + fn);
-        }
+        public double F1(int k) => Confusion.F1(k);
 
         /// <summary>Mean of the urban and non-urban F1.</summary>
         public double MacroF1 => 0.5 * (F1(0) + F1(1));

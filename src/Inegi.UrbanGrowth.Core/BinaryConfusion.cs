@@ -1,8 +1,11 @@
-namespace Inegi.UrbanGrowth.Accuracy;
+namespace Inegi.UrbanGrowth;
 
 /// <summary>
-/// A two-class confusion matrix (non-urban = negative, urban = positive) whose entries are counts or sums of
-/// weights. Weights let a balanced held-out sample stand for the population (see <see cref="ThresholdOptions.ForPopulation"/>).
+/// The two-class view of a <see cref="ConfusionMatrix"/> (<see cref="ConfusionMatrix.Binary"/>): one positive class
+/// (urban by default) against the rest, as four counts or sums of weights, with the binary metrics. Weights let a
+/// balanced held-out sample stand for the population (the threshold selection of <c>Inegi.UrbanGrowth.Accuracy</c>).
+/// It is a value, not a tally: count with <see cref="ConfusionMatrix"/>; a sweep that already knows the four sums
+/// (a threshold sweep) builds the view directly.
 /// </summary>
 /// <remarks>
 /// <para>precision = tp / (tp + fp); recall = tp / (tp + fn); F1 = 2 tp / (2 tp + fp + fn);
@@ -50,61 +53,6 @@ public readonly record struct BinaryConfusion(double TrueNegatives, double False
 
     /// <summary>(tp + tn) / total; NaN for an empty matrix.</summary>
     public double Accuracy => Total > 0 ? (TruePositives + TrueNegatives) / Total : double.NaN;
-
-    /// <summary>Adds one observation.</summary>
-    /// <param name="reference">Reference class (0 or 1).</param>
-    /// <param name="predicted">Predicted class (0 or 1).</param>
-    /// <param name="weight">Weight of the observation (1 for a count).</param>
-    public BinaryConfusion Add(byte reference, byte predicted, double weight = 1) => (reference, predicted) switch
-    {
-        (0, 0) => this with { TrueNegatives = TrueNegatives + weight },
-        (0, _) => this with { FalsePositives = FalsePositives + weight },
-        (_, 0) => this with { FalseNegatives = FalseNegatives + weight },
-        _ => this with { TruePositives = TruePositives + weight },
-    };
-
-    /// <summary>Entry-wise sum.</summary>
-    /// <param name="other">The other matrix.</param>
-    public BinaryConfusion Plus(BinaryConfusion other) => new(
-        TrueNegatives + other.TrueNegatives, FalsePositives + other.FalsePositives,
-        FalseNegatives + other.FalseNegatives, TruePositives + other.TruePositives);
-
-    /// <summary>Counts the cells of a reference grid against a predicted one, skipping cells where either is
-    /// <see cref="UrbanClass.Undefined"/> (255).</summary>
-    /// <param name="reference">Reference labels: 0, 1 or 255.</param>
-    /// <param name="predicted">Predicted classes: 0, 1 or 255; same length.</param>
-    /// <exception cref="ArgumentException">Lengths differ or a value is not 0, 1 or 255.</exception>
-    public static BinaryConfusion FromLabels(ReadOnlySpan<byte> reference, ReadOnlySpan<byte> predicted)
-    {
-        if (reference.Length != predicted.Length)
-        {
-            throw new ArgumentException($"reference has {reference.Length} cells but predicted has {predicted.Length}.", nameof(predicted));
-        }
-
-        Span<long> counts = stackalloc long[4];
-        for (int i = 0; i < reference.Length; i++)
-        {
-            byte r = reference[i], p = predicted[i];
-            if (r == UrbanClass.Undefined || p == UrbanClass.Undefined)
-            {
-                continue;
-            }
-
-            if (r > 1)
-            {
-                throw new ArgumentException($"reference[{i}] is {r}; expected 0, 1 or 255.", nameof(reference));
-            }
-
-            if (p > 1)
-            {
-                throw new ArgumentException($"predicted[{i}] is {p}; expected 0, 1 or 255.", nameof(predicted));
-            }
-
-            counts[(r << 1) | p]++;
-        }
-
-        return new BinaryConfusion(counts[0], counts[1], counts[2], counts[3]);
-    }
 
     private static double Ratio(double numerator, double denominator) => denominator > 0 ? numerator / denominator : 0;
 }

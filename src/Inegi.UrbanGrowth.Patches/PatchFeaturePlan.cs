@@ -20,6 +20,10 @@ public sealed class PatchFeaturePlan
     private const int SecondPassStatistics = AllStatistics
         & ~(1 << (int)PatchStatistic.Mean) & ~(1 << (int)PatchStatistic.Median) & ~(1 << (int)PatchStatistic.Center);
 
+    /// <summary>The statistics computed from the central moments (the rest of the second pass is the histogram).</summary>
+    private const int MomentStatistics = (1 << (int)PatchStatistic.Variance) | (1 << (int)PatchStatistic.Variation)
+        | (1 << (int)PatchStatistic.Skewness) | (1 << (int)PatchStatistic.Kurtosis);
+
     private readonly int[] _masks;
 
     private PatchFeaturePlan(int[] masks)
@@ -102,6 +106,9 @@ public sealed class PatchFeaturePlan
 
     /// <summary>Whether a channel mask needs the second pass.</summary>
     internal static bool NeedsSecondPass(int mask) => (mask & SecondPassStatistics) != 0;
+
+    /// <summary>Whether a channel mask needs the central moments of the second pass (else its histogram alone).</summary>
+    internal static bool NeedsMoments(int mask) => (mask & MomentStatistics) != 0;
 
     /// <summary>Whether a channel mask needs the median.</summary>
     internal static bool NeedsMedian(int mask) => (mask & (1 << (int)PatchStatistic.Median)) != 0;

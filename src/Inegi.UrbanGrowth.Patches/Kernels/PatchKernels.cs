@@ -71,7 +71,7 @@ internal static partial class PatchKernels
             // The statistics are independent given pass 1, so skipping a pass changes no kept value.
             if (PatchFeaturePlan.NeedsSecondPass(mask))
             {
-                MomentsAndHistogram(values, mean, edges, first, norm, counts, width, out m2, out m3, out m4);
+                MomentsAndHistogram(values, mean, edges, first, norm, counts, width, out m2, out m3, out m4, PatchFeaturePlan.NeedsMoments(mask));
             }
 
             median = PatchFeaturePlan.NeedsMedian(mask) ? Median(values, min, max, scratch, width) : float.NaN;
@@ -136,22 +136,56 @@ internal static partial class PatchKernels
         }
     }
 
-    /// <summary>Pass 2: central moments in float64 and the numpy histogram counts, one loop, at <paramref name="width"/>.</summary>
-    internal static void MomentsAndHistogram(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, VectorWidth width, out double m2, out double m3, out double m4)
+    /// <summary>
+    /// Pass 2: central moments in float64 and the numpy histogram counts, one loop, at <paramref name="width"/>; with
+    /// <paramref name="moments"/> false the histogram alone (the moments are returned as 0; the counts are the same).
+    /// </summary>
+    internal static void MomentsAndHistogram(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, VectorWidth width, out double m2, out double m3, out double m4, bool moments = true)
+    {
+        if (!moments)
+        {
+            HistogramOnly(x, mean, edges, first, norm, counts, width);
+            m2 = m3 = m4 = 0;
+            return;
+        }
+
+        switch (width)
+        {
+            case VectorWidth.V512:
+                MomentsAndHistogram<PatchOps512, Vector512<float>, Vector512<int>, Vector512<double>, KernelSwitch.Enabled>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                break;
+            case VectorWidth.V256:
+                MomentsAndHistogram<PatchOps256, Vector256<float>, Vector256<int>, Vector256Pair, KernelSwitch.Enabled>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                break;
+            case VectorWidth.V128:
+                MomentsAndHistogram<PatchOps128, Vector128Pair<float>, Vector128Pair<int>, Vector128Quad, KernelSwitch.Enabled>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                break;
+            default:
+                MomentsAndHistogramScalar(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                break;
+        }
+    }
+
+    /// <summary>Pass 2 without the moments: the numpy histogram counts alone, the same counts as the fused loop's.</summary>
+    private static void HistogramOnly(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, VectorWidth width)
     {
         switch (width)
         {
             case VectorWidth.V512:
-                MomentsAndHistogram<PatchOps512, Vector512<float>, Vector512<int>, Vector512<double>>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                MomentsAndHistogram<PatchOps512, Vector512<float>, Vector512<int>, Vector512<double>, KernelSwitch.Disabled>(x, mean, edges, first, norm, counts, out _, out _, out _);
                 break;
             case VectorWidth.V256:
-                MomentsAndHistogram<PatchOps256, Vector256<float>, Vector256<int>, Vector256Pair>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                MomentsAndHistogram<PatchOps256, Vector256<float>, Vector256<int>, Vector256Pair, KernelSwitch.Disabled>(x, mean, edges, first, norm, counts, out _, out _, out _);
                 break;
             case VectorWidth.V128:
-                MomentsAndHistogram<PatchOps128, Vector128Pair<float>, Vector128Pair<int>, Vector128Quad>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                MomentsAndHistogram<PatchOps128, Vector128Pair<float>, Vector128Pair<int>, Vector128Quad, KernelSwitch.Disabled>(x, mean, edges, first, norm, counts, out _, out _, out _);
                 break;
             default:
-                MomentsAndHistogramScalar(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                foreach (float v in x)
+                {
+                    counts[NumpyHistogram.BinOf(v, edges, first, norm)]++;
+                }
+
                 break;
         }
     }

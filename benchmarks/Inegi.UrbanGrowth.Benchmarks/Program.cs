@@ -6,4 +6,10 @@ if (args.Length > 0 && args[0] == "paired-patches")
     return;
 }
 
+if (args.Length > 0 && args[0] == "paired-plan")
+{
+    Inegi.UrbanGrowth.Benchmarks.Pipeline.PairedPlanTiming.Run(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -84,9 +84,27 @@ public sealed class PatchFeatureExtractor : IPatchFeatureExtractor
     /// <param name="destination">At least <see cref="PatchFeatureLayout.FeatureCount"/> values.</param>
     /// <param name="scratch">Working memory of at least <see cref="PatchFeatureLayout.PixelCount"/> pixels, used by one thread at a time.</param>
     /// <exception cref="ArgumentException">A span or the scratch is too small.</exception>
-    public void Extract(ReadOnlySpan<float> channelPlanes, Span<float> destination, PatchScratch scratch)
+    public void Extract(ReadOnlySpan<float> channelPlanes, Span<float> destination, PatchScratch scratch) =>
+        Extract(channelPlanes, destination, scratch, null);
+
+    /// <summary>
+    /// Computes the features of one patch that <paramref name="plan"/> keeps, using the caller's scratch buffer (no
+    /// allocation): each kept feature has the bits <see cref="Extract(ReadOnlySpan{float}, Span{float}, PatchScratch)"/>
+    /// gives it, every other column is NaN, and the work a channel's kept statistics do not need is skipped.
+    /// </summary>
+    /// <param name="channelPlanes">At least <see cref="PatchFeatureLayout.ValuesPerCell"/> channel-planar values.</param>
+    /// <param name="destination">At least <see cref="PatchFeatureLayout.FeatureCount"/> values.</param>
+    /// <param name="scratch">Working memory of at least <see cref="PatchFeatureLayout.PixelCount"/> pixels, used by one thread at a time.</param>
+    /// <param name="plan">Which features to compute (made for a layout with this extractor's channel count); null for all.</param>
+    /// <exception cref="ArgumentException">A span or the scratch is too small, or a plan for another channel count.</exception>
+    public void Extract(ReadOnlySpan<float> channelPlanes, Span<float> destination, PatchScratch scratch, PatchFeaturePlan? plan)
     {
         ArgumentNullException.ThrowIfNull(scratch);
+        if (plan is not null && plan.ChannelCount != Layout.ChannelCount)
+        {
+            throw new ArgumentException($"The plan was made for {plan.ChannelCount} channels; this layout has {Layout.ChannelCount}.", nameof(plan));
+        }
+
         int n = Layout.PixelCount;
         if (channelPlanes.Length < Layout.ValuesPerCell)
         {
@@ -106,7 +124,8 @@ public sealed class PatchFeatureExtractor : IPatchFeatureExtractor
         int center = Layout.CenterIndex;
         for (int c = 0; c < Layout.ChannelCount; c++)
         {
-            PatchKernels.ComputeChannel(channelPlanes.Slice(c * n, n), center, destination.Slice(c * PatchStatistics.Count, PatchStatistics.Count), scratch, Width);
+            PatchKernels.ComputeChannel(channelPlanes.Slice(c * n, n), center, destination.Slice(c * PatchStatistics.Count, PatchStatistics.Count), scratch, Width,
+                plan?.MaskOf(c) ?? ((1 << PatchStatistics.Count) - 1));
         }
     }
 

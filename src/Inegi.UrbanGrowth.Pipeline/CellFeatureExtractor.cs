@@ -17,6 +17,19 @@ public sealed class CellFeatureExtractor
     /// <param name="settings">Scale, offset, tasseled cap and channels; <see cref="FeatureExtractionSettings.Default"/> when null.</param>
     /// <param name="kind">Patch statistics (Extra-Trees) or patch pixels (LeNet).</param>
     public CellFeatureExtractor(FeatureExtractionSettings? settings = null, CellFeatureKind kind = CellFeatureKind.Statistics)
+        : this(settings, kind, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates an extractor that computes only some of the statistics (for a model that reads only those, see
+    /// <see cref="UrbanModel.ColumnsRead"/>): each listed column gets the full computation's bits, the others NaN.
+    /// </summary>
+    /// <param name="settings">Scale, offset, tasseled cap and channels; <see cref="FeatureExtractionSettings.Default"/> when null.</param>
+    /// <param name="kind">Patch statistics (Extra-Trees) or patch pixels (LeNet).</param>
+    /// <param name="statisticColumns">Columns of <see cref="Schema"/> to compute; null for all. Only for <see cref="CellFeatureKind.Statistics"/>.</param>
+    /// <exception cref="ArgumentException">Columns given for patch pixels, or a column outside the schema.</exception>
+    public CellFeatureExtractor(FeatureExtractionSettings? settings, CellFeatureKind kind, IEnumerable<int>? statisticColumns)
     {
         if (kind is not (CellFeatureKind.Statistics or CellFeatureKind.PatchPixels))
         {
@@ -28,7 +41,16 @@ public sealed class CellFeatureExtractor
         _spectral = Settings.CreateSpectralTransform();
         _patches = new PatchFeatureExtractor(_spectral.Channels.Names);
         Schema = kind == CellFeatureKind.PatchPixels ? new PatchPixelLayout(_spectral.Channels.Names, PatchGeometry.Size).Schema : _patches.Schema;
+        if (statisticColumns is not null && kind != CellFeatureKind.Statistics)
+        {
+            throw new ArgumentException("Columns to compute are only for patch statistics; patch pixels are copied whole.", nameof(statisticColumns));
+        }
+
+        Plan = statisticColumns is null ? PatchFeaturePlan.All(_patches.Layout) : PatchFeaturePlan.ForColumns(_patches.Layout, statisticColumns);
     }
+
+    /// <summary>Which statistics are computed (all, unless the extractor was made for some columns); unused for patch pixels.</summary>
+    public PatchFeaturePlan Plan { get; }
 
     /// <summary>The settings.</summary>
     public FeatureExtractionSettings Settings { get; }
@@ -62,7 +84,7 @@ public sealed class CellFeatureExtractor
         }
 
         _spectral.ComputeFromDigitalNumbers(digitalNumbers, PixelCount, scratch.Channels);
-        _patches.Extract(scratch.Channels, destination, scratch.Patch);
+        _patches.Extract(scratch.Channels, destination, scratch.Patch, Plan.IsFull ? null : Plan);
     }
 
     /// <summary>Per-thread working memory of <see cref="CellFeatureExtractor"/>.</summary>

@@ -43,6 +43,13 @@ public sealed record ClassificationOptions
     /// map, because each patch is still read from the whole mosaic, beyond the window where it must. Null: the whole grid.
     /// </summary>
     public PixelWindow? Cells { get; init; }
+
+    /// <summary>
+    /// Compute all 486 statistics of every cell, as <c>urban features</c> does, instead of only those the model reads
+    /// (<see cref="UrbanModel.ColumnsRead"/>). The map is the same bytes either way; this is for checking that, and
+    /// for timing the difference.
+    /// </summary>
+    public bool ComputeAllStatistics { get; init; }
 }
 
 /// <summary>How the digital numbers of one mosaic become reflectance, and which tasseled-cap table suits its sensor.</summary>
@@ -127,7 +134,9 @@ public static class GridClassifier
         options ??= new ClassificationOptions();
         float threshold = options.Threshold ?? model.Threshold;
         FeatureExtractionSettings settings = options.Sensor?.ApplyTo(model.Settings) ?? model.Settings;
-        var extractor = new CellFeatureExtractor(settings, model.FeatureKind);
+        // Only the statistics the model reads are computed (each with the full computation's bits), unless asked otherwise.
+        var extractor = new CellFeatureExtractor(settings, model.FeatureKind,
+            model.FeatureKind == CellFeatureKind.Statistics && !options.ComputeAllStatistics ? model.ColumnsRead : null);
         model.InputSchema.EnsureCompatible(extractor.Schema, "the model");
         var source = new CellFeatureSource(mosaic, grid, extractor, options.MaxDegreeOfParallelism, cancellationToken);
         PixelWindow cells = options.Cells ?? new PixelWindow(0, 0, grid.Width, grid.Height);

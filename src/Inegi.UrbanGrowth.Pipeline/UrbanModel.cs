@@ -139,6 +139,9 @@ public sealed class UrbanModel : IDisposable
         _predictor = Kind.Input == CellFeatureKind.Statistics && classifier is IColumnRemappable remappable
             ? remappable.ReadingColumnsOf(selection.InputSchema, selection.Indices)
             : null;
+        ColumnsRead = Kind.Input != CellFeatureKind.Statistics ? [.. Enumerable.Range(0, selection.InputSchema.Count)]
+            : _predictor is Trees.IFeatureUsage usage ? usage.UsedFeatures()
+            : [.. selection.Indices];
         ClassPriors = [.. classPriors];
         Decision = decision;
         TrainingRows = trainingRows;
@@ -168,6 +171,14 @@ public sealed class UrbanModel : IDisposable
 
     /// <summary>All features the model reads (before selection).</summary>
     public FeatureSchema InputSchema => Selection.InputSchema;
+
+    /// <summary>
+    /// The columns of <see cref="InputSchema"/> that <see cref="PredictUrbanProbability"/> reads, ascending: for a tree
+    /// classifier the ones its split nodes test (often far fewer than the selection keeps), else every selected
+    /// column. The others may hold anything (NaN included) without changing a probability, so classification
+    /// computes only these statistics.
+    /// </summary>
+    public IReadOnlyList<int> ColumnsRead { get; }
 
     /// <summary>Threshold and population prevalence.</summary>
     public DecisionRule Decision { get; }
@@ -490,6 +501,13 @@ public sealed class UrbanModel : IDisposable
             foreach (string name in Selection.OutputSchema.Names)
             {
                 writer.WriteStringValue(name);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("columns_read");
+            foreach (int column in ColumnsRead)
+            {
+                writer.WriteStringValue(InputSchema.Names[column]);
             }
 
             writer.WriteEndArray();

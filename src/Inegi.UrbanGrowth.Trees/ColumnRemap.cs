@@ -44,4 +44,19 @@ internal static class ColumnRemap
 
         return (remapped, spread);
     }
+
+    /// <summary>The distinct split features of a node array (leaves are negative), ascending.</summary>
+    public static int[] UsedFeatures(int[] feature)
+    {
+        var used = new SortedSet<int>();
+        foreach (int f in feature)
+        {
+            if (f >= 0)
+            {
+                used.Add(f);
+            }
+        }
+
+        return [.. used];
+    }
 }

@@ -1,6 +1,6 @@
 namespace Inegi.UrbanGrowth.Trees;
 
-public sealed partial class ExtraTreesModel : IColumnRemappable
+public sealed partial class ExtraTreesModel : IColumnRemappable, IFeatureUsage
 {
     /// <inheritdoc/>
     /// <remarks>
@@ -13,4 +13,7 @@ public sealed partial class ExtraTreesModel : IColumnRemappable
         return new ExtraTreesModel(inputSchema, ClassCount, Options, ResolvedMaxFeatures, _classCounts, _classPriors, importances,
             _roots, feature, _threshold, _child, _values);
     }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> UsedFeatures() => ColumnRemap.UsedFeatures(_feature);
 }

@@ -1,6 +1,6 @@
 namespace Inegi.UrbanGrowth.Trees;
 
-public sealed partial class GradientBoostingModel : IColumnRemappable
+public sealed partial class GradientBoostingModel : IColumnRemappable, IFeatureUsage
 {
     /// <inheritdoc/>
     /// <remarks>
@@ -12,4 +12,7 @@ public sealed partial class GradientBoostingModel : IColumnRemappable
         (int[] feature, double[] importances) = ColumnRemap.Apply(Schema, inputSchema, columns, _feature, _importances);
         return new GradientBoostingModel(inputSchema, Options, BaselineScore, importances, _roots, feature, _threshold, _child, _value);
     }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> UsedFeatures() => ColumnRemap.UsedFeatures(_feature);
 }

@@ -222,6 +222,11 @@ public sealed class CliContractTests : IClassFixture<CliContractTests.Workspace>
         Assert.Equal(30, (int)json["trees"]!);
         Assert.Equal(486, (int)json["input_features"]!);
         Assert.True(json["selected_features"]!.AsArray().Count is > 0 and <= 486);
+        // The statistics classify computes: the trees' split features, all among the selected ones.
+        string[] selected = [.. json["selected_features"]!.AsArray().Select(n => (string)n!)];
+        string[] read = [.. json["columns_read"]!.AsArray().Select(n => (string)n!)];
+        Assert.NotEmpty(read);
+        Assert.Subset(selected.ToHashSet(), read.ToHashSet());
         Assert.InRange((double)json["threshold"]!, 0.0, 1.0);
         Assert.NotNull(json["population_prevalence"]);
     }

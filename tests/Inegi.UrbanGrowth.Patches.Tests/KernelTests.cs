@@ -77,6 +77,12 @@ public sealed class KernelTests
         PatchKernels.MomentsAndHistogramScalar(x, mean, edges, first, norm, scalarCounts, out double s2, out double s3, out double s4);
         Assert.Equal(scalarCounts, vectorCounts);
         Assert.Equal(n, vectorCounts.Sum());
+
+        // The histogram-only loop (a plan keeping no moment of the channel) counts the same.
+        var histogramOnly = new int[NumpyHistogram.Bins];
+        PatchKernels.MomentsAndHistogram(x, mean, edges, first, norm, histogramOnly, (VectorWidth)width, out double h2, out _, out _, moments: false);
+        Assert.Equal(scalarCounts, histogramOnly);
+        Assert.Equal(0, h2);
         var binOf = x.Select(v => NumpyHistogram.BinOf(v, edges, first, norm)).ToArray();
         for (int b = 0; b < NumpyHistogram.Bins; b++)
         {

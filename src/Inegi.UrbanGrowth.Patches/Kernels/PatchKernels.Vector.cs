@@ -78,12 +78,15 @@ internal static partial class PatchKernels
     /// edges looked up from registers: edge[g] and edge[g + 1] of the guess g together, which decide both of numpy's
     /// corrections. Counts are kept packed in doubles: a value in bin b adds 2^(5b), so each of the
     /// eight lanes holds ten 5-bit counts (below 2^50: exact) and is unpacked before any field can reach 32.
+    /// TMoments is <see cref="KernelSwitch.Enabled"/> to accumulate the moments, or <see cref="KernelSwitch.Disabled"/>
+    /// for the histogram alone (the moments are then 0): the JIT compiles each as its own loop.
     /// </remarks>
-    internal static void MomentsAndHistogram<TOps, TFloat, TInt, TEight>(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, out double m2, out double m3, out double m4)
+    internal static void MomentsAndHistogram<TOps, TFloat, TInt, TEight, TMoments>(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, out double m2, out double m3, out double m4)
         where TOps : IPatchVectorOps<TFloat, TInt, TEight>
         where TFloat : struct
         where TInt : struct
         where TEight : struct
+        where TMoments : struct, IKernelSwitch
     {
         int n = x.Length;
         int i = 0;
@@ -106,18 +109,21 @@ internal static partial class PatchKernels
                 {
                     TFloat v = TOps.Load(ref Unsafe.Add(ref r, i));
 
-                    TEight d = TOps.Subtract(TOps.Widen(v, 0), meanV);
-                    TEight d2 = TOps.Multiply(d, d);
-                    a2 = TOps.Add(a2, d2);
-                    a3 = TOps.Add(a3, TOps.Multiply(d2, d));
-                    a4 = TOps.Add(a4, TOps.Multiply(d2, d2));
-                    if (TOps.Count == 16)
+                    if (TMoments.On)
                     {
-                        d = TOps.Subtract(TOps.Widen(v, 1), meanV);
-                        d2 = TOps.Multiply(d, d);
+                        TEight d = TOps.Subtract(TOps.Widen(v, 0), meanV);
+                        TEight d2 = TOps.Multiply(d, d);
                         a2 = TOps.Add(a2, d2);
                         a3 = TOps.Add(a3, TOps.Multiply(d2, d));
                         a4 = TOps.Add(a4, TOps.Multiply(d2, d2));
+                        if (TOps.Count == 16)
+                        {
+                            d = TOps.Subtract(TOps.Widen(v, 1), meanV);
+                            d2 = TOps.Multiply(d, d);
+                            a2 = TOps.Add(a2, d2);
+                            a3 = TOps.Add(a3, TOps.Multiply(d2, d));
+                            a4 = TOps.Add(a4, TOps.Multiply(d2, d2));
+                        }
                     }
 
                     TInt g = TOps.ConvertToInt32(TOps.Multiply(TOps.Subtract(v, firstV), normV));
@@ -145,11 +151,15 @@ internal static partial class PatchKernels
 
         if (TOps.Count == 16 && i <= n - 8)
         {
-            TEight d = TOps.Subtract(TOps.LoadEight(ref Unsafe.Add(ref r, i)), meanV);
-            TEight d2 = TOps.Multiply(d, d);
-            a2 = TOps.Add(a2, d2);
-            a3 = TOps.Add(a3, TOps.Multiply(d2, d));
-            a4 = TOps.Add(a4, TOps.Multiply(d2, d2));
+            if (TMoments.On)
+            {
+                TEight d = TOps.Subtract(TOps.LoadEight(ref Unsafe.Add(ref r, i)), meanV);
+                TEight d2 = TOps.Multiply(d, d);
+                a2 = TOps.Add(a2, d2);
+                a3 = TOps.Add(a3, TOps.Multiply(d2, d));
+                a4 = TOps.Add(a4, TOps.Multiply(d2, d2));
+            }
+
             for (int end = i + 8; i < end; i++)
             {
                 counts[NumpyHistogram.BinOf(x[i], edges, first, norm)]++;
@@ -162,11 +172,15 @@ internal static partial class PatchKernels
         for (; i < n; i++)
         {
             float v = x[i];
-            double d = v - mean;
-            double d2 = d * d;
-            s2 += d2;
-            s3 += d2 * d;
-            s4 += d2 * d2;
+            if (TMoments.On)
+            {
+                double d = v - mean;
+                double d2 = d * d;
+                s2 += d2;
+                s3 += d2 * d;
+                s4 += d2 * d2;
+            }
+
             counts[NumpyHistogram.BinOf(v, edges, first, norm)]++;
         }
 

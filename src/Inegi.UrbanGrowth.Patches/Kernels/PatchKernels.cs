@@ -28,8 +28,23 @@ internal static partial class PatchKernels
         : VectorWidth.Scalar;
 
     /// <summary>Computes the 18 statistics of one channel plane into <paramref name="destination"/>[0..18).</summary>
-    public static void ComputeChannel(ReadOnlySpan<float> values, int centerIndex, Span<float> destination, PatchScratch scratch, VectorWidth width)
+    public static void ComputeChannel(ReadOnlySpan<float> values, int centerIndex, Span<float> destination, PatchScratch scratch, VectorWidth width) =>
+        ComputeChannel(values, centerIndex, destination, scratch, width, (1 << PatchStatistics.Count) - 1);
+
+    /// <summary>
+    /// Computes the statistics of one channel plane that <paramref name="mask"/> keeps (bit s: statistic s, see
+    /// <see cref="PatchFeaturePlan"/>) into <paramref name="destination"/>[0..18), each with the full computation's
+    /// bits, and NaN in the others: the median's selection runs only when the median is kept, the second pass only
+    /// when a moment, the entropy or a histogram count is kept, nothing at all for an empty mask.
+    /// </summary>
+    public static void ComputeChannel(ReadOnlySpan<float> values, int centerIndex, Span<float> destination, PatchScratch scratch, VectorWidth width, int mask)
     {
+        if (mask == 0)
+        {
+            destination[..PatchStatistics.Count].Fill(float.NaN);
+            return;
+        }
+
         int n = values.Length;
         MinMaxSum(values, width, out float min, out float max, out double sum);
         if (!double.IsFinite(sum))
@@ -53,11 +68,27 @@ internal static partial class PatchKernels
         }
         else
         {
-            MomentsAndHistogram(values, mean, edges, first, norm, counts, width, out m2, out m3, out m4);
-            median = Median(values, min, max, scratch, width);
+            // The statistics are independent given pass 1, so skipping a pass changes no kept value.
+            if (PatchFeaturePlan.NeedsSecondPass(mask))
+            {
+                MomentsAndHistogram(values, mean, edges, first, norm, counts, width, out m2, out m3, out m4, PatchFeaturePlan.NeedsMoments(mask));
+            }
+
+            median = PatchFeaturePlan.NeedsMedian(mask) ? Median(values, min, max, scratch, width) : float.NaN;
         }
 
         WriteStatistics(n, mean, m2, m3, m4, median, counts, values[centerIndex], destination);
+        if (!PatchFeaturePlan.IsWhole(mask))
+        {
+            // Columns left out are NaN, never zeros or a previous cell's values that could pass for features.
+            for (int s = 0; s < PatchStatistics.Count; s++)
+            {
+                if ((mask & (1 << s)) == 0)
+                {
+                    destination[s] = float.NaN;
+                }
+            }
+        }
     }
 
     /// <summary>Turns the accumulated sums into the 18 outputs (SPEC 3 formulas).</summary>
@@ -105,22 +136,56 @@ internal static partial class PatchKernels
         }
     }
 
-    /// <summary>Pass 2: central moments in float64 and the numpy histogram counts, one loop, at <paramref name="width"/>.</summary>
-    internal static void MomentsAndHistogram(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, VectorWidth width, out double m2, out double m3, out double m4)
+    /// <summary>
+    /// Pass 2: central moments in float64 and the numpy histogram counts, one loop, at <paramref name="width"/>; with
+    /// <paramref name="moments"/> false the histogram alone (the moments are returned as 0; the counts are the same).
+    /// </summary>
+    internal static void MomentsAndHistogram(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, VectorWidth width, out double m2, out double m3, out double m4, bool moments = true)
+    {
+        if (!moments)
+        {
+            HistogramOnly(x, mean, edges, first, norm, counts, width);
+            m2 = m3 = m4 = 0;
+            return;
+        }
+
+        switch (width)
+        {
+            case VectorWidth.V512:
+                MomentsAndHistogram<PatchOps512, Vector512<float>, Vector512<int>, Vector512<double>, KernelSwitch.Enabled>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                break;
+            case VectorWidth.V256:
+                MomentsAndHistogram<PatchOps256, Vector256<float>, Vector256<int>, Vector256Pair, KernelSwitch.Enabled>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                break;
+            case VectorWidth.V128:
+                MomentsAndHistogram<PatchOps128, Vector128Pair<float>, Vector128Pair<int>, Vector128Quad, KernelSwitch.Enabled>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                break;
+            default:
+                MomentsAndHistogramScalar(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                break;
+        }
+    }
+
+    /// <summary>Pass 2 without the moments: the numpy histogram counts alone, the same counts as the fused loop's.</summary>
+    private static void HistogramOnly(ReadOnlySpan<float> x, double mean, ReadOnlySpan<float> edges, float first, float norm, Span<int> counts, VectorWidth width)
     {
         switch (width)
         {
             case VectorWidth.V512:
-                MomentsAndHistogram<PatchOps512, Vector512<float>, Vector512<int>, Vector512<double>>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                MomentsAndHistogram<PatchOps512, Vector512<float>, Vector512<int>, Vector512<double>, KernelSwitch.Disabled>(x, mean, edges, first, norm, counts, out _, out _, out _);
                 break;
             case VectorWidth.V256:
-                MomentsAndHistogram<PatchOps256, Vector256<float>, Vector256<int>, Vector256Pair>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                MomentsAndHistogram<PatchOps256, Vector256<float>, Vector256<int>, Vector256Pair, KernelSwitch.Disabled>(x, mean, edges, first, norm, counts, out _, out _, out _);
                 break;
             case VectorWidth.V128:
-                MomentsAndHistogram<PatchOps128, Vector128Pair<float>, Vector128Pair<int>, Vector128Quad>(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                MomentsAndHistogram<PatchOps128, Vector128Pair<float>, Vector128Pair<int>, Vector128Quad, KernelSwitch.Disabled>(x, mean, edges, first, norm, counts, out _, out _, out _);
                 break;
             default:
-                MomentsAndHistogramScalar(x, mean, edges, first, norm, counts, out m2, out m3, out m4);
+                foreach (float v in x)
+                {
+                    counts[NumpyHistogram.BinOf(v, edges, first, norm)]++;
+                }
+
                 break;
         }
     }

@@ -12,11 +12,11 @@ namespace Inegi.UrbanGrowth.Pipeline;
 /// <summary>Options of the end-to-end demo.</summary>
 public sealed record DemoOptions
 {
-    /// <summary>Synthetic grid width in cells.</summary>
-    public int CellsX { get; init; } = 120;
+    /// <summary>Synthetic grid width in cells (default 60: from scenes, a 60 x 40 km scene keeps the tour within about twice the CPU of the former 120 x 80-cell tour from rendered mosaics; docs/benchmarks.md).</summary>
+    public int CellsX { get; init; } = 60;
 
-    /// <summary>Synthetic grid height in cells.</summary>
-    public int CellsY { get; init; } = 80;
+    /// <summary>Synthetic grid height in cells (default 40).</summary>
+    public int CellsY { get; init; } = 40;
 
     /// <summary>Years of the synthetic scene.</summary>
     public IReadOnlyList<int> Years { get; init; } = [2010, 2015, 2020];
@@ -34,12 +34,12 @@ public sealed record DemoOptions
     public int Folds { get; init; } = 10;
 
     /// <summary>
-    /// Whether each year's mosaic is made from scenes, as a user makes it: a synthetic Landsat Collection 2 Level 2
-    /// archive of the year is written (<see cref="SyntheticArchiveWriter"/>) and composited by the geomedian onto the
-    /// scene's grid. False (the default, several times faster: docs/synthetic.md, "Cost") renders the yearly mosaics
-    /// directly, as <c>urban synth</c> does.
+    /// Whether each year's mosaic is made from scenes, as a user makes it (the default): a synthetic Landsat
+    /// Collection 2 Level 2 archive of the year is written (<see cref="SyntheticArchiveWriter"/>) and composited by
+    /// the geomedian onto the scene's grid. False (<c>urban demo --from-mosaics</c>) renders the yearly mosaics
+    /// directly, as <c>urban synth</c> does, and skips the compositing stage.
     /// </summary>
-    public bool FromScenes { get; init; }
+    public bool FromScenes { get; init; } = true;
 
     /// <summary>With <see cref="FromScenes"/>: acquisitions per frame and year, spread through the year (0: every 16-day revisit of each satellite).</summary>
     public int AcquisitionsPerFrame { get; init; } = 6;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Inegi.UrbanGrowth.Compositing;
 
@@ -19,10 +18,10 @@ namespace Inegi.UrbanGrowth.Compositing;
 /// <see cref="GeomedianOptions.MaxIterations"/> steps.</para>
 /// <para>Sums are float64 and every intermediate geomad stores as float32 (estimate, weights, weighted mean) is
 /// rounded to float32 at the same point, so results agree with geomad to float32 rounding.</para>
-/// <para>Vectorised across pixels: four pixels iterate together in the lanes of a <see cref="Vector256{T}"/> of
-/// doubles; each lane stops on its own rule and takes the next pixel at once, so no lane waits for a slower one.
+/// <para>Vectorised across pixels: four neighbouring pixels iterate together in the lanes of a
+/// <see cref="Vector256{T}"/> of doubles (each lane stops on its own rule; finished lanes are frozen).
 /// The result is bit-identical to the one-pixel-at-a-time reference, so it does not depend on how pixels are
-/// grouped into lanes, tiles or threads.</para>
+/// grouped into blocks, tiles or threads.</para>
 /// <para>Quirk dropped: geomad starts every pixel but the first of each row from the zero vector (it zeroes the
 /// estimate and only re-seeds with the mean after a NaN result), which makes a pixel's value depend on its
 /// neighbour. Here every pixel starts from its mean, as geomad does for the first pixel of each row.</para>
@@ -49,40 +48,21 @@ public static class Geomedian
     }
 
     /// <summary>The median of pixels [<paramref name="start"/>, <paramref name="end"/>) only (for parallel callers).</summary>
-    /// <remarks>
-    /// Each of the four lanes carries its own pixel, and a lane whose pixel has converged takes the next pixel at once
-    /// (Weiszfeld iteration counts differ widely from pixel to pixel: with fixed blocks of four, three lanes would wait
-    /// for the slowest). A lane holds only its pixel's usable observations, packed, so the loops run over the largest
-    /// count among the lanes, not over every date. Per pixel the arithmetic is the one-pixel-at-a-time reference's,
-    /// in the same order, so the result is bit-identical whatever the grouping.
-    /// </remarks>
     internal static void ComputeRange(ObservationBlock stack, Span<float> median, GeomedianOptions options, int start, int end)
     {
-        int n = stack.ObservationCount, bands = stack.BandCount, pixels = stack.PixelCount;
-        Vector256<double>[] xPool = ArrayPool<Vector256<double>>.Shared.Rent(Math.Max(1, n * bands));
-        Vector256<double>[] validPool = ArrayPool<Vector256<double>>.Shared.Rent(Math.Max(1, n));
-        Vector256<double>[] dinvPool = ArrayPool<Vector256<double>>.Shared.Rent(Math.Max(1, n));
+        var scratch = new BlockScratch(stack.ObservationCount, stack.BandCount);
         try
         {
-            Span<Vector256<double>> x = xPool.AsSpan(0, Math.Max(1, n * bands));
-            Span<Vector256<double>> valid = validPool.AsSpan(0, Math.Max(1, n));
-            x.Clear();
-            valid.Clear();
-            var y = new Vector256<double>[bands];
-            var t = new Vector256<double>[bands];
-            var lanes = new LaneState(start, end);
-            for (int lane = 0; lane < Lanes; lane++)
+            for (int p0 = start; p0 < end; p0 += Lanes)
             {
-                lanes.Refill(lane, stack, x, valid, y, median);
+                scratch.Load(stack, p0);
+                MedianBlock(scratch, scratch.Kept, stack.ObservationCount, stack.BandCount, options.Epsilon, options.MaxIterations);
+                scratch.StoreMedian(median, p0, stack.PixelCount, end);
             }
-
-            Iterate(stack, x, valid, dinvPool.AsSpan(0, Math.Max(1, n)), y, t, median, options, ref lanes);
         }
         finally
         {
-            ArrayPool<Vector256<double>>.Shared.Return(xPool);
-            ArrayPool<Vector256<double>>.Shared.Return(validPool);
-            ArrayPool<Vector256<double>>.Shared.Return(dinvPool);
+            scratch.Dispose();
         }
     }
 
@@ -158,23 +138,49 @@ public static class Geomedian
     }
 
     /// <summary>Rounds each lane to float32 and back: the point where geomad stores into a float32 buffer.</summary>
-    /// <remarks>With AVX one conversion each way (vcvtpd2ps, vcvtps2pd); the portable form narrows two vectors and widens back.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> R32(Vector256<double> v) =>
-        Avx.IsSupported ? Avx.ConvertToVector256Double(Avx.ConvertToVector128Single(v)) : Vector256.WidenLower(Vector256.Narrow(v, v));
+    private static Vector256<double> R32(Vector256<double> v) => Vector256.WidenLower(Vector256.Narrow(v, v));
 
-    /// <summary>Weiszfeld steps on the four lanes until every pixel of the range is stored (each lane stops on its own rule and is refilled).</summary>
-    private static void Iterate(ObservationBlock stack, Span<Vector256<double>> x, Span<Vector256<double>> valid, Span<Vector256<double>> dinv,
-        Vector256<double>[] y, Vector256<double>[] t, Span<float> median, GeomedianOptions options, ref LaneState lanes)
+    /// <param name="s">The block, holding only the observations usable in at least one lane.</param>
+    /// <param name="n">Observations held (<see cref="BlockScratch.Kept"/>).</param>
+    /// <param name="stackCount">Observations in the whole stack: geomad's "all coincide" test compares with it.</param>
+    /// <param name="bands">Bands per observation.</param>
+    /// <param name="epsilon">Stopping distance.</param>
+    /// <param name="maxIterations">Iteration cap.</param>
+    private static void MedianBlock(BlockScratch s, int n, int stackCount, int bands, float epsilon, int maxIterations)
     {
-        int bands = stack.BandCount;
+        Span<Vector256<double>> x = s.X;
+        Span<Vector256<double>> valid = s.Valid;
+        Span<Vector256<double>> dinv = s.Dinv;
+        Span<Vector256<double>> y = s.Y;
+        Span<Vector256<double>> t = s.T;
+        Span<Vector256<double>> y1 = s.Y1;
         Vector256<double> one = Vector256<double>.One;
         Vector256<double> zero = Vector256<double>.Zero;
-        Vector256<double> total = Vector256.Create((double)stack.ObservationCount);
-        Vector256<double> eps = Vector256.Create((double)options.Epsilon);
-        while (lanes.Occupied != 0)
+
+        // Start: per-band mean of the usable observations (float64 sum, stored as float32).
+        Vector256<double> k = zero;
+        for (int o = 0; o < n; o++)
         {
-            int n = lanes.MaxKept;
+            k += valid[o] & one;
+        }
+
+        for (int b = 0; b < bands; b++)
+        {
+            Vector256<double> sum = zero;
+            for (int o = 0; o < n; o++)
+            {
+                sum += x[(o * bands) + b];
+            }
+
+            y[b] = R32(sum / k);
+        }
+
+        Vector256<double> active = Vector256.GreaterThan(k, zero);
+        Vector256<double> total = Vector256.Create((double)stackCount);
+        Vector256<double> eps = Vector256.Create((double)epsilon);
+        for (int iteration = 0; iteration < maxIterations && active != zero; iteration++)
+        {
             Vector256<double> dinvSum = zero;
             Vector256<double> zeros = zero;
             for (int o = 0; o < n; o++)
@@ -231,16 +237,27 @@ public static class Geomedian
             {
                 Vector256<double> next = Vector256.ConditionalSelect(noneAtZero, t[b], R32((tWeight * t[b]) + (yWeight * y[b])));
                 next = Vector256.ConditionalSelect(allAtZero, y[b], next);
+                y1[b] = next;
                 Vector256<double> d = R32(y[b] - next);
                 step += d * d;
-                y[b] = next; // every occupied lane is active: a finished pixel leaves its lane at once
             }
 
             step = Vector256.Sqrt(step);
+            for (int b = 0; b < bands; b++)
+            {
+                y[b] = Vector256.ConditionalSelect(active, y1[b], y[b]);
+            }
 
             // A lane stops when all its observations coincide, when the step is NaN, or when it is below eps.
             Vector256<double> done = allAtZero | ~Vector256.Equals(step, step) | Vector256.LessThan(step, eps);
-            lanes.Step(done.ExtractMostSignificantBits(), options.MaxIterations, stack, x, valid, y, median);
+            active = Vector256.AndNot(active, done);
+        }
+
+        // Lanes without a usable observation are NaN (geomad: nanmean of nothing).
+        Vector256<double> none = Vector256.Equals(k, zero);
+        for (int b = 0; b < bands; b++)
+        {
+            y[b] = Vector256.ConditionalSelect(none, Vector256.Create(double.NaN), y[b]);
         }
     }
 
@@ -318,163 +335,12 @@ public static class Geomedian
         return (values.Length & 1) == 1 ? values[half] : (values[half - 1] + values[half]) / 2f;
     }
 
-    /// <summary>Which pixel each lane holds, how many usable observations it packed, and its iteration count.</summary>
-    private struct LaneState
-    {
-        private readonly int _end;
-        private int _next;
-        private LaneInts _pixel;
-        private LaneInts _kept;
-        private LaneInts _iterations;
-
-        public LaneState(int start, int end)
-        {
-            _next = start;
-            _end = end;
-        }
-
-        /// <summary>Bit i set: lane i holds a pixel.</summary>
-        public int Occupied { get; private set; }
-
-        /// <summary>The largest packed observation count among the occupied lanes: the loops' bound.</summary>
-        public int MaxKept { get; private set; }
-
-        /// <summary>Counts one iteration on every occupied lane; stores and refills the lanes that stop.</summary>
-        public void Step(uint done, int maxIterations, ObservationBlock stack, Span<Vector256<double>> x, Span<Vector256<double>> valid, Vector256<double>[] y, Span<float> median)
-        {
-            bool changed = false;
-            for (int lane = 0; lane < Lanes; lane++)
-            {
-                if ((Occupied & (1 << lane)) == 0)
-                {
-                    continue;
-                }
-
-                _iterations[lane]++;
-                if ((done & (1u << lane)) != 0 || _iterations[lane] >= maxIterations)
-                {
-                    Span<double> yd = MemoryMarshal.Cast<Vector256<double>, double>(y.AsSpan());
-                    int p = _pixel[lane], pixels = stack.PixelCount;
-                    for (int b = 0; b < y.Length; b++)
-                    {
-                        median[(b * pixels) + p] = (float)yd[(b * Lanes) + lane];
-                    }
-
-                    Refill(lane, stack, x, valid, y, median);
-                    changed = true;
-                }
-            }
-
-            if (changed)
-            {
-                int max = 0;
-                for (int lane = 0; lane < Lanes; lane++)
-                {
-                    max = (Occupied & (1 << lane)) != 0 ? Math.Max(max, _kept[lane]) : max;
-                }
-
-                MaxKept = max;
-            }
-        }
-
-        /// <summary>
-        /// Puts the next pixel with a usable observation into <paramref name="lane"/> (its observations packed, the slots
-        /// its predecessor used beyond them zeroed, the estimate at their per-band mean); pixels without one are NaN.
-        /// </summary>
-        public void Refill(int lane, ObservationBlock stack, Span<Vector256<double>> x, Span<Vector256<double>> valid, Vector256<double>[] y, Span<float> median)
-        {
-            int n = stack.ObservationCount, bands = stack.BandCount, pixels = stack.PixelCount;
-            ReadOnlySpan<float> values = stack.Values;
-            Span<double> xd = MemoryMarshal.Cast<Vector256<double>, double>(x);
-            Span<double> vd = MemoryMarshal.Cast<Vector256<double>, double>(valid);
-            Span<double> yd = MemoryMarshal.Cast<Vector256<double>, double>(y.AsSpan());
-            double allBits = BitConverter.Int64BitsToDouble(-1);
-            int previous = _kept[lane];
-            while (_next < _end)
-            {
-                int p = _next++;
-                int kept = 0;
-                for (int o = 0; o < n; o++)
-                {
-                    int at = o * bands * pixels;
-                    bool usable = true;
-                    for (int b = 0; b < bands && usable; b++)
-                    {
-                        usable = float.IsFinite(values[at + (b * pixels) + p]);
-                    }
-
-                    if (!usable)
-                    {
-                        continue;
-                    }
-
-                    for (int b = 0; b < bands; b++)
-                    {
-                        xd[(((kept * bands) + b) * Lanes) + lane] = values[at + (b * pixels) + p];
-                    }
-
-                    vd[(kept * Lanes) + lane] = allBits;
-                    kept++;
-                }
-
-                if (kept == 0)
-                {
-                    // geomad: nanmean of nothing.
-                    for (int b = 0; b < bands; b++)
-                    {
-                        median[(b * pixels) + p] = float.NaN;
-                    }
-
-                    continue;
-                }
-
-                for (int slot = kept; slot < previous; slot++)
-                {
-                    for (int b = 0; b < bands; b++)
-                    {
-                        xd[(((slot * bands) + b) * Lanes) + lane] = 0;
-                    }
-
-                    vd[(slot * Lanes) + lane] = 0;
-                }
-
-                // Start: per-band mean of the usable observations (float64 sum in date order, stored as float32).
-                for (int b = 0; b < bands; b++)
-                {
-                    double sum = 0;
-                    for (int slot = 0; slot < kept; slot++)
-                    {
-                        sum += xd[(((slot * bands) + b) * Lanes) + lane];
-                    }
-
-                    yd[(b * Lanes) + lane] = (float)(sum / kept);
-                }
-
-                _pixel[lane] = p;
-                _kept[lane] = kept;
-                _iterations[lane] = 0;
-                Occupied |= 1 << lane;
-                MaxKept = Math.Max(MaxKept, kept);
-                return;
-            }
-
-            // No pixel left: the lane idles (its stale values are computed on but never stored).
-            Occupied &= ~(1 << lane);
-        }
-    }
-
-    /// <summary>One int per lane, inline in <see cref="LaneState"/>.</summary>
-    [InlineArray(Lanes)]
-    private struct LaneInts
-    {
-        private int _element;
-    }
-
-    /// <summary>The deviations' working set: the stack of four neighbouring pixels widened to float64, and their median.</summary>
+    /// <summary>Per-block working set: the stack of four pixels widened to float64, and the iteration's vectors.</summary>
     private sealed class BlockScratch : IDisposable
     {
         private readonly Vector256<double>[] _x;
         private readonly Vector256<double>[] _valid;
+        private readonly Vector256<double>[] _dinv;
         private readonly int _n;
         private readonly int _bands;
 
@@ -484,7 +350,10 @@ public static class Geomedian
             _bands = bands;
             _x = ArrayPool<Vector256<double>>.Shared.Rent(Math.Max(1, observations * bands));
             _valid = ArrayPool<Vector256<double>>.Shared.Rent(Math.Max(1, observations));
+            _dinv = ArrayPool<Vector256<double>>.Shared.Rent(Math.Max(1, observations));
             Y = new Vector256<double>[bands];
+            Y1 = new Vector256<double>[bands];
+            T = new Vector256<double>[bands];
         }
 
         /// <summary>Observations loaded: those usable in at least one lane (the others add exact zeros to every sum).</summary>
@@ -494,7 +363,13 @@ public static class Geomedian
 
         public Span<Vector256<double>> Valid => _valid.AsSpan(0, Kept);
 
+        public Span<Vector256<double>> Dinv => _dinv.AsSpan(0, Kept);
+
         public Vector256<double>[] Y { get; }
+
+        public Vector256<double>[] Y1 { get; }
+
+        public Vector256<double>[] T { get; }
 
         /// <summary>Loads pixels p0..p0+3 (NaN beyond the end); masked observations become all-zero with a zero mask.</summary>
         public void Load(ObservationBlock stack, int p0)
@@ -557,10 +432,25 @@ public static class Geomedian
             }
         }
 
+        public void StoreMedian(Span<float> median, int p0, int pixels, int end)
+        {
+            Span<double> lanes = stackalloc double[Lanes];
+            int count = Math.Min(Lanes, end - p0);
+            for (int b = 0; b < _bands; b++)
+            {
+                Y[b].CopyTo(lanes);
+                for (int lane = 0; lane < count; lane++)
+                {
+                    median[(b * pixels) + p0 + lane] = (float)lanes[lane];
+                }
+            }
+        }
+
         public void Dispose()
         {
             ArrayPool<Vector256<double>>.Shared.Return(_x);
             ArrayPool<Vector256<double>>.Shared.Return(_valid);
+            ArrayPool<Vector256<double>>.Shared.Return(_dinv);
         }
     }
 }

@@ -4,11 +4,16 @@ namespace Inegi.UrbanGrowth.Cli;
 
 internal static partial class Commands
 {
-    public static int Demo(string outDir, int cellsX, int cellsY, int seed, int acquisitions = 6, bool fromScenes = false)
+    public static int Demo(string outDir, int cellsX, int cellsY, int seed, int acquisitions, bool fromScenes = false, bool fromMosaics = false)
     {
         if (acquisitions < 1)
         {
             throw new ArgumentException("--acquisitions must be at least 1");
+        }
+
+        if (fromScenes && fromMosaics)
+        {
+            throw new ArgumentException("--from-scenes and --from-mosaics exclude each other (the demo renders the mosaics by default)");
         }
 
         string report = DemoRunner.Run(outDir, new DemoOptions { CellsX = cellsX, CellsY = cellsY, Seed = seed, AcquisitionsPerFrame = acquisitions, FromScenes = fromScenes }, Console.Out, new ConsoleProgress());

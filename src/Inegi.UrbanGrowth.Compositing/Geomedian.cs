@@ -113,6 +113,30 @@ public static class Geomedian
         }
     }
 
+    /// <summary>COUNT alone for pixels [<paramref name="start"/>, <paramref name="end"/>): the observations with every band finite, as <see cref="ComputeDeviations"/> counts them.</summary>
+    internal static void CountRange(ObservationBlock stack, Span<ushort> count, int start, int end)
+    {
+        int n = stack.ObservationCount, bands = stack.BandCount, pixels = stack.PixelCount;
+        ReadOnlySpan<float> values = stack.Values;
+        for (int p = start; p < end; p++)
+        {
+            int usable = 0;
+            for (int o = 0; o < n; o++)
+            {
+                int at = (o * bands * pixels) + p;
+                bool ok = true;
+                for (int b = 0; b < bands && ok; b++)
+                {
+                    ok = float.IsFinite(values[at + (b * pixels)]);
+                }
+
+                usable += ok ? 1 : 0;
+            }
+
+            count[p] = (ushort)usable;
+        }
+    }
+
     /// <summary>Rounds each lane to float32 and back: the point where geomad stores into a float32 buffer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> R32(Vector256<double> v) => Vector256.WidenLower(Vector256.Narrow(v, v));

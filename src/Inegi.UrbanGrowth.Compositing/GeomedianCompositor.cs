@@ -110,7 +110,9 @@ public sealed class GeomedianCompositor
 
     /// <summary>Reads the observations of one window of the target grid and composites them.</summary>
     /// <param name="window">The window (any size inside the grid; the memory it needs grows with its area).</param>
-    public CompositeTileResult CompositeTile(PixelWindow window)
+    public CompositeTileResult CompositeTile(PixelWindow window) => CompositeTileCore(window, deviations: true);
+
+    private CompositeTileResult CompositeTileCore(PixelWindow window, bool deviations)
     {
         int n = _reader.ObservationCount, bands = _reader.BandCount, pixels = checked((int)window.PixelCount);
         // Pooled: the stack is tens of megabytes per tile (dates x 6 x tile^2 floats); a fresh one per tile would
@@ -118,7 +120,7 @@ public sealed class GeomedianCompositor
         float[] stack = ArrayPool<float>.Shared.Rent(checked((int)_reader.ValuesFor(window)));
         try
         {
-            return CompositeStack(window, stack, n, bands, pixels);
+            return CompositeStack(window, stack, n, bands, pixels, deviations);
         }
         finally
         {
@@ -126,13 +128,14 @@ public sealed class GeomedianCompositor
         }
     }
 
-    private CompositeTileResult CompositeStack(PixelWindow window, float[] stack, int n, int bands, int pixels)
+    // deviations false: the MADs are left out (an empty array, not even allocated) and only COUNT is counted.
+    private CompositeTileResult CompositeStack(PixelWindow window, float[] stack, int n, int bands, int pixels, bool deviations)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
-        Parallel.For(0, n, parallel, o => _reader.Read(window, stack, o));
+        _reader.ReadAll(window, stack, parallel);
 
         var median = new float[bands * pixels];
-        var deviations = new float[3 * pixels];
+        float[] mads = deviations ? new float[3 * pixels] : [];
         var count = new ushort[pixels];
         var widening = new ushort[pixels];
         if (_options.MinObservations > 0 && _options.WideningSteps is { } steps && steps.Any(k => k > 0))
@@ -148,10 +151,17 @@ public sealed class GeomedianCompositor
             int start = c * chunk, end = Math.Min(pixels, start + chunk);
             var block = new ObservationBlock(stack, n, bands, pixels);
             Geomedian.ComputeRange(block, median, _options.Geomedian, start, end);
-            Geomedian.ComputeDeviationsRange(block, median, deviations, count, start, end);
+            if (deviations)
+            {
+                Geomedian.ComputeDeviationsRange(block, median, mads, count, start, end);
+            }
+            else
+            {
+                Geomedian.CountRange(block, count, start, end);
+            }
         });
 
-        return new CompositeTileResult(window, median, deviations, count) { Widening = widening };
+        return new CompositeTileResult(window, median, mads, count) { Widening = widening };
     }
 
     /// <summary>
@@ -331,7 +341,8 @@ public sealed class GeomedianCompositor
             for (int x = 0; x < width; x += tile)
             {
                 var window = new PixelWindow(region.X + x, region.Y + y, Math.Min(tile, width - x), rows);
-                CompositeTileResult t = CompositeTile(window);
+                // The MADs cost a sort per pixel and statistic: computed only when they are written.
+                CompositeTileResult t = CompositeTileCore(window, deviations: mads is not null);
                 int wp = window.Width * rows;
                 for (int r = 0; r < rows; r++)
                 {

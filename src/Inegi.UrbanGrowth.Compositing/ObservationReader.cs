@@ -186,6 +186,77 @@ public sealed class ObservationReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Fills <paramref name="block"/> as <see cref="Read"/> with every observation, in parallel, computing the window's
+    /// source coordinates once per source grid: the acquisitions of one frame (a path and row) share their grid, so
+    /// an archive of a few frames transforms each window's coordinates a few times instead of once per scene. The
+    /// coordinates are the same function of the grid either way, so the values are the same.
+    /// </summary>
+    internal void ReadAll(PixelWindow window, float[] block, ParallelOptions parallel)
+    {
+        if (!window.IsInside(Grid.Width, Grid.Height))
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, "The window leaves the target grid.");
+        }
+
+        int planes = BandCount * window.Width * window.Height, n = window.Width * window.Height;
+        int[] gridOf = new int[_sources.Length];
+        var grids = new List<Source>();
+        var index = new Dictionary<(int Epsg, GeoTransform Transform), int>();
+        for (int o = 0; o < _sources.Length; o++)
+        {
+            (int, GeoTransform) key = _sources[o].GridKey;
+            if (!index.TryGetValue(key, out int g))
+            {
+                g = grids.Count;
+                index[key] = g;
+                grids.Add(_sources[o]);
+            }
+
+            gridOf[o] = g;
+        }
+
+        // Pooled as in Source.Read: a tile's coordinates are megabytes.
+        var u = new double[grids.Count][];
+        var v = new double[grids.Count][];
+        var overlaps = new bool[grids.Count];
+        try
+        {
+            Parallel.For(0, grids.Count, parallel, g =>
+            {
+                overlaps[g] = grids[g].MayOverlap(Grid, window);
+                if (overlaps[g])
+                {
+                    u[g] = ArrayPool<double>.Shared.Rent(n);
+                    v[g] = ArrayPool<double>.Shared.Rent(n);
+                    grids[g].SourceCoordinates(Grid, window, u[g], v[g]);
+                }
+            });
+
+            Parallel.For(0, _sources.Length, parallel, o =>
+            {
+                Span<float> planesOf = block.AsSpan(o * planes, planes);
+                planesOf.Fill(float.NaN);
+                int g = gridOf[o];
+                if (overlaps[g])
+                {
+                    _sources[o].Sample(window, planesOf, _options, u[g], v[g]);
+                }
+            });
+        }
+        finally
+        {
+            for (int g = 0; g < grids.Count; g++)
+            {
+                if (u[g] is not null)
+                {
+                    ArrayPool<double>.Shared.Return(u[g]);
+                    ArrayPool<double>.Shared.Return(v[g]);
+                }
+            }
+        }
+    }
+
     /// <summary>The paths of the images, in observation order.</summary>
     public IEnumerable<CompositeImage> Images => _sources.Select(s => s.Image);
 
@@ -316,8 +387,11 @@ public sealed class ObservationReader : IDisposable
                 && a.RowRotation == b.RowRotation && a.ColumnRotation == b.ColumnRotation;
         }
 
+        /// <summary>The grid this source is on: sources with the same key have the same coordinates for any window.</summary>
+        public (int Epsg, GeoTransform Transform) GridKey => (_epsg, _image.Info.GeoTransform);
+
         /// <summary>Source pixel coordinates (u, v) of the centre of every target pixel of the window.</summary>
-        private void SourceCoordinates(TargetGrid grid, PixelWindow window, double[] u, double[] v)
+        public void SourceCoordinates(TargetGrid grid, PixelWindow window, double[] u, double[] v)
         {
             GeoTransform src = _image.Info.GeoTransform;
             if (_sameCrs)
@@ -447,7 +521,7 @@ public sealed class ObservationReader : IDisposable
         /// pixels off the image. The footprint of a window is within a fraction of a pixel of its outline's hull (the
         /// lattice interpolation itself is within 1e-3 pixel), so skipping changes no value.
         /// </summary>
-        private bool MayOverlap(TargetGrid grid, PixelWindow window)
+        public bool MayOverlap(TargetGrid grid, PixelWindow window)
         {
             if (_sameCrs)
             {
@@ -484,7 +558,7 @@ public sealed class ObservationReader : IDisposable
                 : true;
         }
 
-        private void Sample(PixelWindow window, Span<float> planes, ImageReadOptions options, double[] u, double[] v)
+        public void Sample(PixelWindow window, Span<float> planes, ImageReadOptions options, double[] u, double[] v)
         {
             int n = window.Width * window.Height;
             bool bilinear = options.Resampling == Resampling.Bilinear;

@@ -34,6 +34,14 @@ public sealed class DemoFromScenesTests
             Assert.True(c.PixelsWithData > 0.95 * c.Pixels, c.ToString()); // 3 acquisitions a frame left 13% without a clear observation
             Assert.True(c.MedianAbsoluteError.Max() < 0.015, c.ToString());
 
+            // COUNT beside the mosaic; the report's median and share with at least 3 clear observations are its own.
+            (int median, double atLeast3) = SceneMosaics.CountStatistics(SceneMosaics.CountPath(files, year));
+            ushort[] counts = ReadCounts(SceneMosaics.CountPath(files, year));
+            ushort[] sorted = [.. counts.Order()];
+            Assert.Equal(sorted[(sorted.Length - 1) / 2], median);
+            Assert.Equal(counts.Count(v => v >= 3) / (double)counts.Length, atLeast3, 12);
+            Assert.Contains(FormattableString.Invariant($"| {median} ({atLeast3:P1}) |"), text, StringComparison.Ordinal);
+
             // The pipeline opens it as the mosaic of the year, on the grid of the labels.
             using Mosaic mosaic = Mosaic.Open(files.Mosaic(year));
             using CellGrid grid = CellGrid.Open(files.Labels(year), mosaic);
@@ -43,6 +51,15 @@ public sealed class DemoFromScenesTests
         Assert.Contains("TM", text, StringComparison.Ordinal);   // 2010: Landsat 5 and 7
         Assert.Contains("OLI", text, StringComparison.Ordinal);  // 2020: Landsat 7 and 8
         Assert.Equal(2, log.Count);
-        Assert.False(new DemoOptions().FromScenes, "the quick tour renders mosaics; --from-scenes runs this stage");
+        Assert.Contains("clear observations per pixel", text, StringComparison.Ordinal);
+        Assert.False(new DemoOptions().FromScenes, "the quick tour renders mosaics (faithful growth, under 1 GB); --from-scenes runs this stage");
+    }
+
+    private static ushort[] ReadCounts(string path)
+    {
+        using GeoTiffReader reader = GeoTiffReader.Open(path);
+        var values = new ushort[reader.Info.Width * reader.Info.Height];
+        reader.Read<ushort>(new PixelWindow(0, 0, reader.Info.Width, reader.Info.Height), values);
+        return values;
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class DemoGrowthFromScenesTests
         Assert.Contains("From scenes to mosaics", report, StringComparison.Ordinal);
         foreach (int year in options.Years)
         {
-            Assert.Contains($"| {year} | 12 |", report, StringComparison.Ordinal); // 2 frames x 6 acquisitions composited
+            Assert.Contains($"| {year} | {2 * options.AcquisitionsPerFrame} |", report, StringComparison.Ordinal); // 2 frames x the demo's acquisitions composited
         }
 
         Match m = GrowthLine().Match(report);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Inegi.UrbanGrowth.Patches;
 
 namespace Inegi.UrbanGrowth.Benchmarks.Patches;
@@ -123,13 +122,13 @@ internal static class PairedKernelTiming
             // Alternate which goes first, so that neither always runs on a cache the other warmed.
             if (r % 2 == 0)
             {
-                tb.Add(Time(runBefore));
-                ta.Add(Time(runAfter));
+                tb.Add(ThreadCpuClock.Time(runBefore));
+                ta.Add(ThreadCpuClock.Time(runAfter));
             }
             else
             {
-                ta.Add(Time(runAfter));
-                tb.Add(Time(runBefore));
+                ta.Add(ThreadCpuClock.Time(runAfter));
+                tb.Add(ThreadCpuClock.Time(runBefore));
             }
         }
 
@@ -140,30 +139,5 @@ internal static class PairedKernelTiming
         int per1 = part == "cell" ? Cells : planes;
         Console.WriteLine(FormattableString.Invariant(
             $"{part} at {(int)width} bits, {rounds} rounds, us per {unit} (thread CPU): AVX2 median {tb[rounds / 2] / per1:F2} (min {tb[0] / per1:F2}), generic median {ta[rounds / 2] / per1:F2} (min {ta[0] / per1:F2}); ratio generic / AVX2 median {ratios[rounds / 2]:F3}, quartiles {ratios[rounds / 4]:F3} - {ratios[3 * rounds / 4]:F3} (checksum {sink:G3})"));
-    }
-
-    private static double Time(Action action)
-    {
-        double start = ThreadCpuMicroseconds();
-        action();
-        return ThreadCpuMicroseconds() - start;
-    }
-
-    private static double ThreadCpuMicroseconds()
-    {
-        const int ClockThreadCpuTimeId = 3; // Linux CLOCK_THREAD_CPUTIME_ID
-        return clock_gettime(ClockThreadCpuTimeId, out TimeSpec t) == 0
-            ? (t.Seconds * 1e6) + (t.Nanoseconds / 1e3)
-            : throw new PlatformNotSupportedException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed: thread CPU time is read on Linux only.");
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int clock_gettime(int clock, out TimeSpec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Inegi.UrbanGrowth.Pipeline;
 using Inegi.UrbanGrowth.Raster;
 
@@ -93,13 +92,13 @@ internal static class PairedPlanTiming
             // Alternate which goes first, so that neither always runs on a cache the other warmed.
             if (r % 2 == 0)
             {
-                tf.Add(Time(RunFull));
-                tp.Add(Time(RunPlanned));
+                tf.Add(ThreadCpuClock.Time(RunFull));
+                tp.Add(ThreadCpuClock.Time(RunPlanned));
             }
             else
             {
-                tp.Add(Time(RunPlanned));
-                tf.Add(Time(RunFull));
+                tp.Add(ThreadCpuClock.Time(RunPlanned));
+                tf.Add(ThreadCpuClock.Time(RunFull));
             }
         }
 
@@ -112,30 +111,5 @@ internal static class PairedPlanTiming
             $"plan: {plan.ColumnCount} of {features} statistics, {plan.ChannelsComputed} channels, {plan.MediansComputed} medians, {plan.SecondPassesComputed} second passes; {n} cells x {rounds} rounds"));
         Console.WriteLine(FormattableString.Invariant(
             $"us per cell (thread CPU, channels + statistics): all 486 median {tf[rounds / 2] / n:F1} (min {tf[0] / n:F1}), plan median {tp[rounds / 2] / n:F1} (min {tp[0] / n:F1}); ratio plan / all median {ratios[rounds / 2]:F3}, quartiles {ratios[rounds / 4]:F3} - {ratios[3 * rounds / 4]:F3}"));
-    }
-
-    private static double Time(Action action)
-    {
-        double start = ThreadCpuMicroseconds();
-        action();
-        return ThreadCpuMicroseconds() - start;
-    }
-
-    private static double ThreadCpuMicroseconds()
-    {
-        const int ClockThreadCpuTimeId = 3; // Linux CLOCK_THREAD_CPUTIME_ID
-        return clock_gettime(ClockThreadCpuTimeId, out TimeSpec t) == 0
-            ? (t.Seconds * 1e6) + (t.Nanoseconds / 1e3)
-            : throw new PlatformNotSupportedException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed: thread CPU time is read on Linux only.");
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int clock_gettime(int clock, out TimeSpec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }

@@ -140,7 +140,7 @@ public sealed class UrbanModel : IDisposable
             ? remappable.ReadingColumnsOf(selection.InputSchema, selection.Indices)
             : null;
         ColumnsRead = Kind.Input != CellFeatureKind.Statistics ? [.. Enumerable.Range(0, selection.InputSchema.Count)]
-            : _predictor is Trees.IFeatureUsage usage ? usage.UsedFeatures()
+            : _predictor is IFeatureUsage usage ? usage.UsedFeatures()
             : [.. selection.Indices];
         ClassPriors = [.. classPriors];
         Decision = decision;

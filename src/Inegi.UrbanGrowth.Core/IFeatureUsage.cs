@@ -1,4 +1,4 @@
-namespace Inegi.UrbanGrowth.Trees;
+namespace Inegi.UrbanGrowth;
 
 /// <summary>
 /// A classifier that reads only some of its features: a forest tests a feature only where one of its split nodes

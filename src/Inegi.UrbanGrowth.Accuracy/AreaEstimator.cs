@@ -43,17 +43,45 @@ public readonly record struct IntervalEstimate(double Value, double StandardErro
 /// </remarks>
 public static class AreaEstimator
 {
-    /// <summary>Estimates from a matrix of sample counts.</summary>
-    /// <param name="classes">The q class values (rows and columns, in this order).</param>
+    /// <summary>Estimates from the sample's confusion matrix.</summary>
+    /// <param name="classes">The q class values, in report order; class k of <paramref name="sample"/> is <c>classes[k]</c>.</param>
     /// <param name="mappedCells">N_i.: cells mapped as each class.</param>
-    /// <param name="sampleCounts">q x q counts n_ij, rows = map class, columns = reference class.</param>
+    /// <param name="sample">The sample units counted in Core's orientation (<see cref="ConfusionMatrix"/>: row = reference
+    /// class, column = map class), so Olofsson's n_ij (row = map class i, column = reference class j) is
+    /// <c>sample[j, i]</c>; whole counts (<see cref="ConfusionMatrix.HoldsCounts"/>).</param>
     /// <param name="cellAreaKm2">Area of one cell in km2 (1 for the 1 km grid; 0.0009 for 30 m pixels).</param>
     /// <param name="names">Class names for the reports (defaults to the values).</param>
-    /// <exception cref="ArgumentException">Shapes disagree, a count is negative, or a mapped class has no sample unit.</exception>
-    public static AreaEstimate Estimate(IReadOnlyList<byte> classes, ReadOnlySpan<long> mappedCells, long[,] sampleCounts, double cellAreaKm2 = 1.0, IReadOnlyList<string>? names = null)
+    /// <exception cref="ArgumentException">Shapes disagree, an entry is not a whole count, or a mapped class has no sample unit.</exception>
+    public static AreaEstimate Estimate(IReadOnlyList<byte> classes, ReadOnlySpan<long> mappedCells, ConfusionMatrix sample, double cellAreaKm2 = 1.0, IReadOnlyList<string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(classes);
-        ArgumentNullException.ThrowIfNull(sampleCounts);
+        ArgumentNullException.ThrowIfNull(sample);
+        if (sample.ClassCount != classes.Count)
+        {
+            throw new ArgumentException($"Expected a {classes.Count}-class sample matrix; got {sample.ClassCount} classes.", nameof(sample));
+        }
+
+        if (!sample.HoldsCounts)
+        {
+            throw new ArgumentException("The area estimator needs counts of sample units: every entry a whole number.", nameof(sample));
+        }
+
+        int q = classes.Count;
+        var counts = new long[q, q];
+        for (int i = 0; i < q; i++)
+        {
+            for (int j = 0; j < q; j++)
+            {
+                counts[i, j] = (long)sample[j, i];
+            }
+        }
+
+        return Estimate(classes, mappedCells, counts, cellAreaKm2, names);
+    }
+
+    // sampleCounts: Olofsson's n_ij, rows = map class, columns = reference class (the transpose of the sample matrix).
+    private static AreaEstimate Estimate(IReadOnlyList<byte> classes, ReadOnlySpan<long> mappedCells, long[,] sampleCounts, double cellAreaKm2, IReadOnlyList<string>? names)
+    {
         int q = classes.Count;
         if (q < 2)
         {
@@ -192,10 +220,11 @@ public static class AreaEstimator
     public static AreaEstimate Estimate(IReadOnlyList<ReferenceSample> samples, IReadOnlyList<byte> classes, ReadOnlySpan<long> mappedCells, double cellAreaKm2 = 1.0, IReadOnlyList<string>? names = null)
         => Estimate(classes, mappedCells, CountMatrix(samples, classes), cellAreaKm2, names);
 
-    /// <summary>The q x q matrix of sample counts n_ij (rows map class, columns reference class).</summary>
+    /// <summary>The samples counted as a confusion matrix over the classes by position (row = reference class, column =
+    /// map class, as <see cref="ConfusionMatrix"/> orients them: the transpose of Olofsson's n_ij).</summary>
     /// <param name="samples">Samples; each stratum must equal its map class.</param>
-    /// <param name="classes">The class values.</param>
-    public static long[,] CountMatrix(IReadOnlyList<ReferenceSample> samples, IReadOnlyList<byte> classes)
+    /// <param name="classes">The class values (at least two).</param>
+    public static ConfusionMatrix CountMatrix(IReadOnlyList<ReferenceSample> samples, IReadOnlyList<byte> classes)
     {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(classes);
@@ -206,7 +235,7 @@ public static class AreaEstimator
             index[classes[k]] = k;
         }
 
-        var counts = new long[classes.Count, classes.Count];
+        var counts = new ConfusionMatrix(classes.Count);
         foreach (var s in samples)
         {
             if (s.Stratum != s.MapClass)
@@ -220,7 +249,7 @@ public static class AreaEstimator
                 throw new ArgumentException($"Cell {s.CellId}: class {(i < 0 ? s.MapClass : s.Reference)} is not one of the {classes.Count} classes.", nameof(samples));
             }
 
-            counts[i, j]++;
+            counts.Add(j, i);
         }
 
         return counts;
@@ -230,6 +259,8 @@ public static class AreaEstimator
 /// <summary>Result of <see cref="AreaEstimator"/>: the estimated error matrix, accuracies and areas with 95% intervals.</summary>
 public sealed class AreaEstimate
 {
+    private readonly long[,] _counts; // n_ij, rows = map class: what the JSON's sample_counts lists
+
     internal AreaEstimate(byte[] classes, string[] names, long[] mapped, long[,] counts, double[,] p, double[] w,
         IntervalEstimate[] user, IntervalEstimate[] producer, IntervalEstimate overall, IntervalEstimate[] proportion,
         IntervalEstimate[] area, double cellAreaKm2)
@@ -237,7 +268,17 @@ public sealed class AreaEstimate
         Classes = classes;
         Names = names;
         MappedCells = mapped;
-        SampleCounts = counts;
+        _counts = counts;
+        var sample = new ConfusionMatrix(classes.Length);
+        for (int i = 0; i < classes.Length; i++)
+        {
+            for (int j = 0; j < classes.Length; j++)
+            {
+                sample.Add(j, i, counts[i, j]);
+            }
+        }
+
+        SampleCounts = sample;
         Proportions = p;
         Weights = w;
         UserAccuracy = user;
@@ -260,8 +301,9 @@ public sealed class AreaEstimate
     /// <summary>W_i = N_i. / N.</summary>
     public IReadOnlyList<double> Weights { get; }
 
-    /// <summary>n_ij (copy of the input).</summary>
-    public long[,] SampleCounts { get; }
+    /// <summary>The sample units as a confusion matrix (a copy): row = reference class, column = map class, class k =
+    /// <see cref="Classes"/>[k]; Olofsson's n_ij is <c>SampleCounts[j, i]</c>.</summary>
+    public ConfusionMatrix SampleCounts { get; }
 
     /// <summary>p_ij, the error matrix in area proportions (eq. 4).</summary>
     public double[,] Proportions { get; }
@@ -341,7 +383,7 @@ public sealed class AreaEstimate
             w.WriteStartArray();
             for (int j = 0; j < Classes.Count; j++)
             {
-                w.WriteNumberValue(SampleCounts[i, j]);
+                w.WriteNumberValue(_counts[i, j]);
             }
 
             w.WriteEndArray();
@@ -415,7 +457,7 @@ public sealed class AreaEstimate
         long s = 0;
         for (int j = 0; j < Classes.Count; j++)
         {
-            s += SampleCounts[i, j];
+            s += _counts[i, j];
         }
 
         return s;

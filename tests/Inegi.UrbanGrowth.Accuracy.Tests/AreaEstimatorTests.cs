@@ -27,7 +27,24 @@ public sealed class AreaEstimatorTests
     private const double PixelKm2 = 0.0009; // 30 m x 30 m
 
     private static AreaEstimate Example() =>
-        AreaEstimator.Estimate(Classes, Mapped, Counts, PixelKm2, ["deforestation", "forest_gain", "stable_forest", "stable_non_forest"]);
+        AreaEstimator.Estimate(Classes, Mapped, Sample(Counts), PixelKm2, ["deforestation", "forest_gain", "stable_forest", "stable_non_forest"]);
+
+    /// <summary>A table printed as Olofsson prints it (row = map class, column = reference class) as Core's confusion
+    /// matrix (row = reference class, column = map class).</summary>
+    internal static ConfusionMatrix Sample(long[,] mapByReference)
+    {
+        int q = mapByReference.GetLength(0);
+        var sample = new ConfusionMatrix(q);
+        for (int i = 0; i < q; i++)
+        {
+            for (int j = 0; j < q; j++)
+            {
+                sample.Add(j, i, mapByReference[i, j]);
+            }
+        }
+
+        return sample;
+    }
 
     [Fact]
     public void Estimate_Olofsson2014Example_MatchesPublishedAccuracies()
@@ -178,8 +195,37 @@ print(' '.join(repr(float(v)) for v in [*U,*sU,*P,*sP,O,sO,*pk,*sp,*area,*sarea]
     public void Estimate_MappedClassWithoutSample_ThrowsNamingTheClass()
     {
         long[,] counts = { { 10, 0 }, { 0, 0 } };
-        var e = Assert.Throws<ArgumentException>(() => AreaEstimator.Estimate([0, 1], [100L, 50L], counts));
+        var e = Assert.Throws<ArgumentException>(() => AreaEstimator.Estimate([0, 1], [100L, 50L], Sample(counts)));
         Assert.Contains("Map class 1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SampleCounts_AreCoresOrientation_AndTheJsonListsOlofssonsRows()
+    {
+        AreaEstimate e = Example();
+        Assert.True(e.SampleCounts.HoldsCounts);
+        for (int i = 0; i < 4; i++)
+        {
+            for (int j = 0; j < 4; j++)
+            {
+                Assert.Equal(Counts[i, j], e.SampleCounts[j, i]); // reference row j, map column i
+            }
+        }
+
+        using var doc = System.Text.Json.JsonDocument.Parse(JsonText.Format(e.WriteJson));
+        var rows = doc.RootElement.GetProperty("sample_counts").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt64()).ToArray()).ToArray();
+        Assert.Equal([66L, 0, 5, 4], rows[0]); // Table 8's first row: mapped deforestation
+        Assert.Equal([2L, 1, 9, 313], rows[3]);
+    }
+
+    [Fact]
+    public void Estimate_WeightedSampleMatrix_IsRefused()
+    {
+        var sample = new ConfusionMatrix(2);
+        sample.Add(0, 0, 10.5);
+        sample.Add(1, 1, 4);
+        var e = Assert.Throws<ArgumentException>(() => AreaEstimator.Estimate([0, 1], [100L, 50L], sample));
+        Assert.Contains("whole number", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

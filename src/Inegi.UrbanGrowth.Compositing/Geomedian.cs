@@ -18,8 +18,9 @@ namespace Inegi.UrbanGrowth.Compositing;
 /// <see cref="GeomedianOptions.MaxIterations"/> steps.</para>
 /// <para>Sums are float64 and every intermediate geomad stores as float32 (estimate, weights, weighted mean) is
 /// rounded to float32 at the same point, so results agree with geomad to float32 rounding.</para>
-/// <para>Vectorised across pixels: four neighbouring pixels iterate together in the lanes of a
-/// <see cref="Vector256{T}"/> of doubles (each lane stops on its own rule; finished lanes are frozen).
+/// <para>Vectorised across pixels: eight neighbouring pixels iterate together, their observations in the float32
+/// lanes of a <see cref="Vector256{T}"/> and their float64 sums in two vectors of four doubles (each lane stops on
+/// its own rule; finished lanes are frozen).
 /// The result is bit-identical to the one-pixel-at-a-time reference, so it does not depend on how pixels are
 /// grouped into blocks, tiles or threads.</para>
 /// <para>Quirk dropped: geomad starts every pixel but the first of each row from the zero vector (it zeroes the
@@ -29,6 +30,9 @@ namespace Inegi.UrbanGrowth.Compositing;
 public static class Geomedian
 {
     private const int Lanes = 4;
+
+    /// <summary>Pixels per block of the median: eight float32 lanes, each half iterated in a vector of four doubles.</summary>
+    private const int MedianLanes = 8;
 
     /// <summary>Computes the geometric median of every pixel of <paramref name="stack"/>.</summary>
     /// <param name="stack">The observations (NaN = masked).</param>
@@ -50,10 +54,10 @@ public static class Geomedian
     /// <summary>The median of pixels [<paramref name="start"/>, <paramref name="end"/>) only (for parallel callers).</summary>
     internal static void ComputeRange(ObservationBlock stack, Span<float> median, GeomedianOptions options, int start, int end)
     {
-        var scratch = new BlockScratch(stack.ObservationCount, stack.BandCount);
+        var scratch = new MedianScratch(stack.ObservationCount, stack.BandCount);
         try
         {
-            for (int p0 = start; p0 < end; p0 += Lanes)
+            for (int p0 = start; p0 < end; p0 += MedianLanes)
             {
                 scratch.Load(stack, p0);
                 MedianBlock(scratch, scratch.Kept, stack.ObservationCount, stack.BandCount, options.Epsilon, options.MaxIterations);
@@ -141,17 +145,29 @@ public static class Geomedian
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> R32(Vector256<double> v) => Vector256.WidenLower(Vector256.Narrow(v, v));
 
-    /// <param name="s">The block, holding only the observations usable in at least one lane.</param>
-    /// <param name="n">Observations held (<see cref="BlockScratch.Kept"/>).</param>
+    /// <summary>Widens eight float32 lanes to two vectors of four doubles (exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> Lower, Vector256<double> Upper) Widen(Vector256<float> v) =>
+        (Vector256.WidenLower(v), Vector256.WidenUpper(v));
+
+    /// <param name="s">The block of eight pixels, holding only the observations usable in at least one lane.</param>
+    /// <param name="n">Observations held (<see cref="MedianScratch.Kept"/>).</param>
     /// <param name="stackCount">Observations in the whole stack: geomad's "all coincide" test compares with it.</param>
     /// <param name="bands">Bands per observation.</param>
     /// <param name="epsilon">Stopping distance.</param>
     /// <param name="maxIterations">Iteration cap.</param>
-    private static void MedianBlock(BlockScratch s, int n, int stackCount, int bands, float epsilon, int maxIterations)
+    /// <remarks>
+    /// The observations stay float32 (half the memory of float64 lanes) and are widened where geomad computes in
+    /// float64. geomad's float32 product <c>w * x</c> is done as a float32 multiplication on eight lanes: the product of
+    /// two float32 values is exact in float64, so rounding it to float32 is exactly the float32 product, the same bits.
+    /// The float64 state (estimate, sums) is held as two vectors of four lanes, lower and upper, indexed [2 b + h].
+    /// </remarks>
+    private static void MedianBlock(MedianScratch s, int n, int stackCount, int bands, float epsilon, int maxIterations)
     {
-        Span<Vector256<double>> x = s.X;
+        Span<Vector256<float>> x = s.X;
+        Span<Vector256<float>> validF = s.ValidSingle;
         Span<Vector256<double>> valid = s.Valid;
-        Span<Vector256<double>> dinv = s.Dinv;
+        Span<Vector256<float>> dinv = s.Dinv;
         Span<Vector256<double>> y = s.Y;
         Span<Vector256<double>> t = s.T;
         Span<Vector256<double>> y1 = s.Y1;
@@ -159,106 +175,139 @@ public static class Geomedian
         Vector256<double> zero = Vector256<double>.Zero;
 
         // Start: per-band mean of the usable observations (float64 sum, stored as float32).
-        Vector256<double> k = zero;
+        Vector256<double> kLo = zero, kHi = zero;
         for (int o = 0; o < n; o++)
         {
-            k += valid[o] & one;
+            kLo += valid[2 * o] & one;
+            kHi += valid[(2 * o) + 1] & one;
         }
 
         for (int b = 0; b < bands; b++)
         {
-            Vector256<double> sum = zero;
+            Vector256<double> sumLo = zero, sumHi = zero;
             for (int o = 0; o < n; o++)
             {
-                sum += x[(o * bands) + b];
+                (Vector256<double> lo, Vector256<double> hi) = Widen(x[(o * bands) + b]);
+                sumLo += lo;
+                sumHi += hi;
             }
 
-            y[b] = R32(sum / k);
+            y[2 * b] = R32(sumLo / kLo);
+            y[(2 * b) + 1] = R32(sumHi / kHi);
         }
 
-        Vector256<double> active = Vector256.GreaterThan(k, zero);
+        Vector256<double> activeLo = Vector256.GreaterThan(kLo, zero), activeHi = Vector256.GreaterThan(kHi, zero);
         Vector256<double> total = Vector256.Create((double)stackCount);
         Vector256<double> eps = Vector256.Create((double)epsilon);
-        for (int iteration = 0; iteration < maxIterations && active != zero; iteration++)
+        for (int iteration = 0; iteration < maxIterations && (activeLo | activeHi) != zero; iteration++)
         {
-            Vector256<double> dinvSum = zero;
-            Vector256<double> zeros = zero;
+            Vector256<double> sumLo = zero, sumHi = zero, zerosLo = zero, zerosHi = zero;
             for (int o = 0; o < n; o++)
             {
-                Vector256<double> sq = zero;
+                Vector256<double> sqLo = zero, sqHi = zero;
                 for (int b = 0; b < bands; b++)
                 {
-                    Vector256<double> d = x[(o * bands) + b] - y[b];
-                    sq += d * d;
+                    (Vector256<double> lo, Vector256<double> hi) = Widen(x[(o * bands) + b]);
+                    Vector256<double> dLo = lo - y[2 * b];
+                    Vector256<double> dHi = hi - y[(2 * b) + 1];
+                    sqLo += dLo * dLo;
+                    sqHi += dHi * dHi;
                 }
 
-                Vector256<double> dist = Vector256.Sqrt(sq);
-                Vector256<double> atZero = Vector256.Equals(dist, zero);
+                Vector256<double> distLo = Vector256.Sqrt(sqLo), distHi = Vector256.Sqrt(sqHi);
+                Vector256<double> atZeroLo = Vector256.Equals(distLo, zero), atZeroHi = Vector256.Equals(distHi, zero);
 
                 // geomad: Dinv = w / D, or w where D = 0 (w = 1), stored as float32; masked observations add nothing.
-                Vector256<double> inverse = R32(Vector256.ConditionalSelect(atZero, one, one / dist)) & valid[o];
+                Vector256<float> inverse = Vector256.Narrow(
+                    Vector256.ConditionalSelect(atZeroLo, one, one / distLo),
+                    Vector256.ConditionalSelect(atZeroHi, one, one / distHi)) & validF[o];
                 dinv[o] = inverse;
-                dinvSum += inverse;
-                zeros += atZero & valid[o] & one;
+                (Vector256<double> iLo, Vector256<double> iHi) = Widen(inverse);
+                sumLo += iLo;
+                sumHi += iHi;
+                zerosLo += atZeroLo & valid[2 * o] & one;
+                zerosHi += atZeroHi & valid[(2 * o) + 1] & one;
             }
 
-            for (int b = 0; b < bands; b++)
+            for (int i = 0; i < 2 * bands; i++)
             {
-                t[b] = zero;
+                t[i] = zero;
             }
 
             for (int o = 0; o < n; o++)
             {
-                Vector256<double> w = R32(dinv[o] / dinvSum);
+                (Vector256<double> dLo, Vector256<double> dHi) = Widen(dinv[o]);
+                Vector256<float> w = Vector256.Narrow(dLo / sumLo, dHi / sumHi);
                 for (int b = 0; b < bands; b++)
                 {
-                    // float32 product (exact in float64, then rounded once), summed in float64.
-                    t[b] += R32(w * x[(o * bands) + b]);
+                    // float32 product on eight lanes (the same bits as rounding the exact float64 product), summed in float64.
+                    (Vector256<double> lo, Vector256<double> hi) = Widen(w * x[(o * bands) + b]);
+                    t[2 * b] += lo;
+                    t[(2 * b) + 1] += hi;
                 }
             }
 
-            // Every observation coincides with y (only possible when none is masked): y is the answer.
-            Vector256<double> allAtZero = Vector256.Equals(zeros, total);
-            Vector256<double> noneAtZero = Vector256.Equals(zeros, zero);
-            Vector256<double> rNorm = zero;
-            for (int b = 0; b < bands; b++)
-            {
-                t[b] = R32(t[b]);
-                Vector256<double> rb = R32(R32(t[b] - y[b]) * dinvSum);
-                rNorm += rb * rb;
-            }
-
-            rNorm = Vector256.Sqrt(rNorm);
-            Vector256<double> rInverse = Vector256.ConditionalSelect(Vector256.GreaterThan(rNorm, zero), zeros / rNorm, zero);
-            Vector256<double> tWeight = Vector256.Max(zero, one - rInverse);
-            Vector256<double> yWeight = Vector256.Min(one, rInverse);
-            Vector256<double> step = zero;
-            for (int b = 0; b < bands; b++)
-            {
-                Vector256<double> next = Vector256.ConditionalSelect(noneAtZero, t[b], R32((tWeight * t[b]) + (yWeight * y[b])));
-                next = Vector256.ConditionalSelect(allAtZero, y[b], next);
-                y1[b] = next;
-                Vector256<double> d = R32(y[b] - next);
-                step += d * d;
-            }
-
-            step = Vector256.Sqrt(step);
-            for (int b = 0; b < bands; b++)
-            {
-                y[b] = Vector256.ConditionalSelect(active, y1[b], y[b]);
-            }
-
-            // A lane stops when all its observations coincide, when the step is NaN, or when it is below eps.
-            Vector256<double> done = allAtZero | ~Vector256.Equals(step, step) | Vector256.LessThan(step, eps);
-            active = Vector256.AndNot(active, done);
+            Vector256<double> doneLo = Step(y, t, y1, bands, 0, sumLo, zerosLo, total, eps, activeLo);
+            Vector256<double> doneHi = Step(y, t, y1, bands, 1, sumHi, zerosHi, total, eps, activeHi);
+            activeLo = Vector256.AndNot(activeLo, doneLo);
+            activeHi = Vector256.AndNot(activeHi, doneHi);
         }
 
         // Lanes without a usable observation are NaN (geomad: nanmean of nothing).
-        Vector256<double> none = Vector256.Equals(k, zero);
+        Vector256<double> noneLo = Vector256.Equals(kLo, zero), noneHi = Vector256.Equals(kHi, zero);
+        Vector256<double> nan = Vector256.Create(double.NaN);
         for (int b = 0; b < bands; b++)
         {
-            y[b] = Vector256.ConditionalSelect(none, Vector256.Create(double.NaN), y[b]);
+            y[2 * b] = Vector256.ConditionalSelect(noneLo, nan, y[2 * b]);
+            y[(2 * b) + 1] = Vector256.ConditionalSelect(noneHi, nan, y[(2 * b) + 1]);
         }
+    }
+
+    /// <summary>
+    /// One half's Weiszfeld / Vardi-Zhang update from the weighted mean T: moves the active lanes of y and returns
+    /// the lanes that stop (all observations coincide, NaN step, or a step below eps).
+    /// </summary>
+    private static Vector256<double> Step(Span<Vector256<double>> y, Span<Vector256<double>> t, Span<Vector256<double>> y1, int bands, int half,
+        Vector256<double> dinvSum, Vector256<double> zeros, Vector256<double> total, Vector256<double> eps, Vector256<double> active)
+    {
+        Vector256<double> one = Vector256<double>.One;
+        Vector256<double> zero = Vector256<double>.Zero;
+
+        // Every observation coincides with y (only possible when none is masked): y is the answer.
+        Vector256<double> allAtZero = Vector256.Equals(zeros, total);
+        Vector256<double> noneAtZero = Vector256.Equals(zeros, zero);
+        Vector256<double> rNorm = zero;
+        for (int b = 0; b < bands; b++)
+        {
+            int i = (2 * b) + half;
+            t[i] = R32(t[i]);
+            Vector256<double> rb = R32(R32(t[i] - y[i]) * dinvSum);
+            rNorm += rb * rb;
+        }
+
+        rNorm = Vector256.Sqrt(rNorm);
+        Vector256<double> rInverse = Vector256.ConditionalSelect(Vector256.GreaterThan(rNorm, zero), zeros / rNorm, zero);
+        Vector256<double> tWeight = Vector256.Max(zero, one - rInverse);
+        Vector256<double> yWeight = Vector256.Min(one, rInverse);
+        Vector256<double> step = zero;
+        for (int b = 0; b < bands; b++)
+        {
+            int i = (2 * b) + half;
+            Vector256<double> next = Vector256.ConditionalSelect(noneAtZero, t[i], R32((tWeight * t[i]) + (yWeight * y[i])));
+            next = Vector256.ConditionalSelect(allAtZero, y[i], next);
+            y1[i] = next;
+            Vector256<double> d = R32(y[i] - next);
+            step += d * d;
+        }
+
+        step = Vector256.Sqrt(step);
+        for (int b = 0; b < bands; b++)
+        {
+            int i = (2 * b) + half;
+            y[i] = Vector256.ConditionalSelect(active, y1[i], y[i]);
+        }
+
+        return allAtZero | ~Vector256.Equals(step, step) | Vector256.LessThan(step, eps);
     }
 
     private static void DeviationBlock(BlockScratch s, int kept, int n, int bands, float[] distances, Span<float> deviations, Span<ushort> count, int p0, int pixels, int end)
@@ -335,7 +384,127 @@ public static class Geomedian
         return (values.Length & 1) == 1 ? values[half] : (values[half - 1] + values[half]) / 2f;
     }
 
-    /// <summary>Per-block working set: the stack of four pixels widened to float64, and the iteration's vectors.</summary>
+    /// <summary>The median's working set for eight pixels: the stack as float32 lanes, the float64 state as lower / upper halves.</summary>
+    private sealed class MedianScratch : IDisposable
+    {
+        private readonly Vector256<float>[] _x;
+        private readonly Vector256<float>[] _validSingle;
+        private readonly Vector256<double>[] _valid;
+        private readonly Vector256<float>[] _dinv;
+        private readonly int _n;
+        private readonly int _bands;
+
+        public MedianScratch(int observations, int bands)
+        {
+            _n = observations;
+            _bands = bands;
+            _x = ArrayPool<Vector256<float>>.Shared.Rent(Math.Max(1, observations * bands));
+            _validSingle = ArrayPool<Vector256<float>>.Shared.Rent(Math.Max(1, observations));
+            _valid = ArrayPool<Vector256<double>>.Shared.Rent(Math.Max(2, 2 * observations));
+            _dinv = ArrayPool<Vector256<float>>.Shared.Rent(Math.Max(1, observations));
+            Y = new Vector256<double>[2 * bands];
+            Y1 = new Vector256<double>[2 * bands];
+            T = new Vector256<double>[2 * bands];
+        }
+
+        /// <summary>Observations loaded: those usable in at least one lane (the others add exact zeros to every sum).</summary>
+        public int Kept { get; private set; }
+
+        /// <summary>The observations, <c>[o * bands + b]</c>; masked lanes hold zero.</summary>
+        public Span<Vector256<float>> X => _x.AsSpan(0, Kept * _bands);
+
+        /// <summary>Per observation, all bits set in the lanes where every band is usable.</summary>
+        public Span<Vector256<float>> ValidSingle => _validSingle.AsSpan(0, Kept);
+
+        /// <summary>The same masks as float64 lanes, <c>[2 o + h]</c> for the lower (h = 0) and upper four pixels.</summary>
+        public Span<Vector256<double>> Valid => _valid.AsSpan(0, 2 * Kept);
+
+        public Span<Vector256<float>> Dinv => _dinv.AsSpan(0, Kept);
+
+        public Vector256<double>[] Y { get; }
+
+        public Vector256<double>[] Y1 { get; }
+
+        public Vector256<double>[] T { get; }
+
+        /// <summary>Loads pixels p0..p0+7 (NaN beyond the end); masked observations become all-zero with a zero mask.</summary>
+        public void Load(ObservationBlock stack, int p0)
+        {
+            Span<float> tail = stackalloc float[MedianLanes];
+            Vector256<float> limit = Vector256.Create(float.PositiveInfinity);
+            int pixels = stack.PixelCount;
+            int kept = 0;
+            for (int o = 0; o < _n; o++)
+            {
+                Vector256<float> ok = Vector256<float>.AllBitsSet;
+                for (int b = 0; b < _bands; b++)
+                {
+                    ReadOnlySpan<float> plane = stack.Plane(o, b);
+                    Vector256<float> v;
+                    if (p0 + MedianLanes <= pixels)
+                    {
+                        v = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(plane), (nuint)p0);
+                    }
+                    else
+                    {
+                        tail.Fill(float.NaN);
+                        plane[p0..].CopyTo(tail);
+                        v = Vector256.Create((ReadOnlySpan<float>)tail);
+                    }
+
+                    _x[(kept * _bands) + b] = v;
+                    ok &= Vector256.LessThan(Vector256.Abs(v), limit);
+                }
+
+                if (ok == Vector256<float>.Zero)
+                {
+                    continue;
+                }
+
+                _validSingle[kept] = ok;
+                Vector256<int> mask = ok.AsInt32();
+                _valid[2 * kept] = Vector256.WidenLower(mask).AsDouble();
+                _valid[(2 * kept) + 1] = Vector256.WidenUpper(mask).AsDouble();
+                for (int b = 0; b < _bands; b++)
+                {
+                    _x[(kept * _bands) + b] &= ok;
+                }
+
+                kept++;
+            }
+
+            Kept = kept;
+        }
+
+        public void StoreMedian(Span<float> median, int p0, int pixels, int end)
+        {
+            Span<float> lanes = stackalloc float[MedianLanes];
+            int count = Math.Min(MedianLanes, end - p0);
+            for (int b = 0; b < _bands; b++)
+            {
+                Vector256<float> v = Vector256.Narrow(Y[2 * b], Y[(2 * b) + 1]);
+                if (count == MedianLanes)
+                {
+                    v.StoreUnsafe(ref MemoryMarshal.GetReference(median), (nuint)((b * pixels) + p0));
+                }
+                else
+                {
+                    v.CopyTo(lanes);
+                    lanes[..count].CopyTo(median.Slice((b * pixels) + p0, count));
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<Vector256<float>>.Shared.Return(_x);
+            ArrayPool<Vector256<float>>.Shared.Return(_validSingle);
+            ArrayPool<Vector256<double>>.Shared.Return(_valid);
+            ArrayPool<Vector256<float>>.Shared.Return(_dinv);
+        }
+    }
+
+    /// <summary>The deviations' working set: the stack of four pixels widened to float64, and their median.</summary>
     private sealed class BlockScratch : IDisposable
     {
         private readonly Vector256<double>[] _x;
@@ -429,20 +598,6 @@ public static class Geomedian
                 }
 
                 Y[b] = Vector256.Create((ReadOnlySpan<double>)lanes);
-            }
-        }
-
-        public void StoreMedian(Span<float> median, int p0, int pixels, int end)
-        {
-            Span<double> lanes = stackalloc double[Lanes];
-            int count = Math.Min(Lanes, end - p0);
-            for (int b = 0; b < _bands; b++)
-            {
-                Y[b].CopyTo(lanes);
-                for (int lane = 0; lane < count; lane++)
-                {
-                    median[(b * pixels) + p0 + lane] = (float)lanes[lane];
-                }
             }
         }
 

@@ -31,6 +31,9 @@ public sealed class GeomedianKernelTests
     [InlineData(4)]
     [InlineData(7)]
     [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(15)]
+    [InlineData(17)]
     [InlineData(1089)]
     public void Compute_IsBitIdenticalToScalarReference(int pixels)
     {

@@ -112,7 +112,7 @@ public sealed class GeomedianCompositor
     /// <param name="window">The window (any size inside the grid; the memory it needs grows with its area).</param>
     public CompositeTileResult CompositeTile(PixelWindow window) => CompositeTileCore(window, deviations: true);
 
-    private CompositeTileResult CompositeTileCore(PixelWindow window, bool deviations)
+    private CompositeTileResult CompositeTileCore(PixelWindow window, bool deviations, TileBuffers? buffers = null)
     {
         int n = _reader.ObservationCount, bands = _reader.BandCount, pixels = checked((int)window.PixelCount);
         // Pooled: the stack is tens of megabytes per tile (dates x 6 x tile^2 floats); a fresh one per tile would
@@ -120,7 +120,7 @@ public sealed class GeomedianCompositor
         float[] stack = ArrayPool<float>.Shared.Rent(checked((int)_reader.ValuesFor(window)));
         try
         {
-            return CompositeStack(window, stack, n, bands, pixels, deviations);
+            return CompositeStack(window, stack, n, bands, pixels, deviations, buffers);
         }
         finally
         {
@@ -129,15 +129,18 @@ public sealed class GeomedianCompositor
     }
 
     // deviations false: the MADs are left out (an empty array, not even allocated) and only COUNT is counted.
-    private CompositeTileResult CompositeStack(PixelWindow window, float[] stack, int n, int bands, int pixels, bool deviations)
+    // buffers: reused across the tiles of a run (results then hold views of them, valid until the next tile); every
+    // value of the window's first pixels is written below, so nothing of the previous tile shows through.
+    private CompositeTileResult CompositeStack(PixelWindow window, float[] stack, int n, int bands, int pixels, bool deviations, TileBuffers? buffers)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
         _reader.ReadAll(window, stack, parallel);
 
-        var median = new float[bands * pixels];
-        float[] mads = deviations ? new float[3 * pixels] : [];
-        var count = new ushort[pixels];
-        var widening = new ushort[pixels];
+        float[] median = buffers?.Median ?? new float[bands * pixels];
+        float[] mads = !deviations ? [] : buffers?.Deviations ?? new float[3 * pixels];
+        ushort[] count = buffers?.Count ?? new ushort[pixels];
+        ushort[] widening = buffers?.Widening ?? new ushort[pixels];
+        Array.Clear(widening, 0, pixels);
         if (_options.MinObservations > 0 && _options.WideningSteps is { } steps && steps.Any(k => k > 0))
         {
             int[] step = [.. steps];
@@ -330,19 +333,27 @@ public sealed class GeomedianCompositor
         using GeoTiffWriter? mads = madsPath is null ? null : GeoTiffWriter.Create(madsPath, Options(CompositeOutput.Deviations));
         using GeoTiffWriter? counts = countPath is null ? null : GeoTiffWriter.Create(countPath, Options(CompositeOutput.Count));
         using GeoTiffWriter? widening = wideningPath is null ? null : GeoTiffWriter.Create(wideningPath, Options(CompositeOutput.Widening));
+        // One set of row and tile buffers for the whole run: fresh ones per row of tiles (tens of megabytes) let the
+        // large-object heap grow between collections.
+        int fullArea = Math.Min(tile, region.Height) * width;
+        var mosaicBuffer = new ushort[bands * fullArea];
+        float[] madBuffer = mads is null ? [] : new float[3 * fullArea];
+        var countBuffer = new ushort[fullArea];
+        ushort[] wideningBuffer = widening is null ? [] : new ushort[fullArea];
+        var buffers = new TileBuffers(bands, Math.Min(tile, width) * Math.Min(tile, region.Height), mads is not null);
         for (int y = 0; y < region.Height; y += tile)
         {
             int rows = Math.Min(tile, region.Height - y);
             int area = rows * width;
-            var mosaicRows = new ushort[bands * area];
-            var madRows = mads is null ? [] : new float[3 * area];
-            var countRows = new ushort[area];
-            var wideningRows = widening is null ? [] : new ushort[area];
+            Span<ushort> mosaicRows = mosaicBuffer.AsSpan(0, bands * area);
+            Span<float> madRows = madBuffer.AsSpan(0, mads is null ? 0 : 3 * area);
+            Span<ushort> countRows = countBuffer.AsSpan(0, area);
+            Span<ushort> wideningRows = wideningBuffer.AsSpan(0, widening is null ? 0 : area);
             for (int x = 0; x < width; x += tile)
             {
                 var window = new PixelWindow(region.X + x, region.Y + y, Math.Min(tile, width - x), rows);
                 // The MADs cost a sort per pixel and statistic: computed only when they are written.
-                CompositeTileResult t = CompositeTileCore(window, deviations: mads is not null);
+                CompositeTileResult t = CompositeTileCore(window, deviations: mads is not null, buffers);
                 int wp = window.Width * rows;
                 for (int r = 0; r < rows; r++)
                 {
@@ -482,5 +493,17 @@ public sealed class GeomedianCompositor
         }
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>A tile's result arrays, reused from tile to tile of one run.</summary>
+    private sealed class TileBuffers(int bands, int pixels, bool deviations)
+    {
+        public float[] Median { get; } = new float[bands * pixels];
+
+        public float[] Deviations { get; } = deviations ? new float[3 * pixels] : [];
+
+        public ushort[] Count { get; } = new ushort[pixels];
+
+        public ushort[] Widening { get; } = new ushort[pixels];
     }
 }

@@ -89,6 +89,14 @@ public sealed record ImageReadOptions
 
     /// <summary>Radius in source pixels of a dilation by a disk of the (opened) cloud mask; 0: none. Catches the haze at cloud edges.</summary>
     public int CloudDilation { get; init; }
+
+    /// <summary>
+    /// Bytes of decoded blocks kept for all the images of a reader together (default 256 MiB), shared equally by their
+    /// files, each at least <see cref="ObservationReader.MinBlockCacheBytesPerFile"/>: the memory a composite needs
+    /// does not grow with the number of scenes beyond that floor. Caching only saves decoding (blocks that straddle
+    /// two target tiles); it changes no value.
+    /// </summary>
+    public long BlockCacheBytes { get; init; } = 256L << 20;
 }
 
 /// <summary>
@@ -109,6 +117,9 @@ public sealed class ObservationReader : IDisposable
 
     // The flags the cloud opening and dilation act on (DEA cleans its cloud and shadow mask together).
     private const MaskedConditions CloudConditions = MaskedConditions.Cloud | MaskedConditions.CloudShadow;
+
+    /// <summary>The least block cache a file gets (two rows of 256 x 256 UInt16 blocks of a 2,000-pixel-wide scene, or eight blocks).</summary>
+    public const long MinBlockCacheBytesPerFile = 1L << 20;
 
     private readonly Source[] _sources;
     private readonly ImageReadOptions _options;
@@ -138,11 +149,21 @@ public sealed class ObservationReader : IDisposable
         _options = options;
         _bands = [.. options.Bands.Select(b => b - 1)];
         _sources = new Source[images.Count];
+        if (options.BlockCacheBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BlockCacheBytes, "The block cache must be at least 0 bytes.");
+        }
+
+        // One budget for every file of every image: a year of scenes, each with its own generous cache, held more
+        // decoded blocks than a tile ever reuses (a 12-scene year peaked at 1.7 GB).
+        long files = Math.Max(1, images.Sum(i => i.Files.Count()));
+        long perFile = Math.Max(MinBlockCacheBytesPerFile, options.BlockCacheBytes / files);
+        BlockCacheBytesPerFile = perFile;
         try
         {
             for (int i = 0; i < images.Count; i++)
             {
-                _sources[i] = Source.Open(images[i], grid, _bands, options);
+                _sources[i] = Source.Open(images[i], grid, _bands, options, perFile);
             }
         }
         catch
@@ -154,6 +175,9 @@ public sealed class ObservationReader : IDisposable
 
     /// <summary>The target grid.</summary>
     public TargetGrid Grid { get; }
+
+    /// <summary>The block cache each file of the images got: its share of <see cref="ImageReadOptions.BlockCacheBytes"/>.</summary>
+    internal long BlockCacheBytesPerFile { get; }
 
     /// <summary>Number of observations (images).</summary>
     public int ObservationCount => _sources.Length;
@@ -295,9 +319,11 @@ public sealed class ObservationReader : IDisposable
 
         public CompositeImage Image { get; }
 
-        public static Source Open(CompositeImage image, TargetGrid grid, int[] bands, ImageReadOptions options)
+        public static Source Open(CompositeImage image, TargetGrid grid, int[] bands, ImageReadOptions options, long cacheBytes)
         {
-            GeoTiffReader reader = GeoTiffReader.Open(image.Path, new GeoTiffReaderOptions { MaxConcurrentDecoders = 2, BlockCacheBytes = 16L << 20 });
+            // Where the bands come as separate files, this reader of the first one is read for its metadata only.
+            var cache = new GeoTiffReaderOptions { MaxConcurrentDecoders = 2, BlockCacheBytes = cacheBytes };
+            GeoTiffReader reader = GeoTiffReader.Open(image.Path, image.BandPaths is null ? cache : cache with { BlockCacheBytes = 0 });
             GeoTiffReader? quality = null, saturation = null;
             var bandFiles = new List<GeoTiffReader>();
             try
@@ -312,7 +338,7 @@ public sealed class ObservationReader : IDisposable
 
                     foreach (string path in paths)
                     {
-                        GeoTiffReader band = GeoTiffReader.Open(path, new GeoTiffReaderOptions { MaxConcurrentDecoders = 2, BlockCacheBytes = 4L << 20 });
+                        GeoTiffReader band = GeoTiffReader.Open(path, cache);
                         bandFiles.Add(band);
                         RasterInfo b = band.Info;
                         if (b.Width != info.Width || b.Height != info.Height || b.Epsg != info.Epsg || !SameTransform(b.GeoTransform, info.GeoTransform))
@@ -345,7 +371,7 @@ public sealed class ObservationReader : IDisposable
 
                 if (image.QualityPath is not null)
                 {
-                    quality = GeoTiffReader.Open(image.QualityPath, new GeoTiffReaderOptions { MaxConcurrentDecoders = 2, BlockCacheBytes = 8L << 20 });
+                    quality = GeoTiffReader.Open(image.QualityPath, cache);
                     RasterInfo q = quality.Info;
                     if (q.Width != info.Width || q.Height != info.Height || q.Epsg != epsg || !SameTransform(q.GeoTransform, info.GeoTransform))
                     {
@@ -355,7 +381,7 @@ public sealed class ObservationReader : IDisposable
 
                 if (image.SaturationPath is not null)
                 {
-                    saturation = GeoTiffReader.Open(image.SaturationPath, new GeoTiffReaderOptions { MaxConcurrentDecoders = 2, BlockCacheBytes = 4L << 20 });
+                    saturation = GeoTiffReader.Open(image.SaturationPath, cache);
                     RasterInfo q = saturation.Info;
                     if (q.Width != info.Width || q.Height != info.Height || q.Epsg != epsg || !SameTransform(q.GeoTransform, info.GeoTransform))
                     {

@@ -149,6 +149,29 @@ public sealed class CompositorTests : IDisposable
     }
 
     [Fact]
+    public void Write_SameBytes_WhateverTheBlockCache_WhichTheImagesShare()
+    {
+        (List<CompositeImage> images, _) = WriteScenes();
+        string a = Path.Combine(_dir, "cached.tif"), b = Path.Combine(_dir, "uncached.tif");
+        int files = images.Sum(i => i.Files.Count());
+        using (var reader = new ObservationReader(images, Grid, new ImageReadOptions { BlockCacheBytes = 64L * files << 20 }))
+        {
+            Assert.Equal(64L << 20, reader.BlockCacheBytesPerFile);
+            new GeomedianCompositor(reader, new CompositeOptions { TileSize = 48 }).Write(a);
+        }
+
+        // No budget: every file gets the floor, and every block straddling two tiles is decoded again; the same bytes.
+        using (var reader = new ObservationReader(images, Grid, new ImageReadOptions { BlockCacheBytes = 0 }))
+        {
+            Assert.Equal(ObservationReader.MinBlockCacheBytesPerFile, reader.BlockCacheBytesPerFile);
+            new GeomedianCompositor(reader, new CompositeOptions { TileSize = 48 }).Write(b);
+        }
+
+        Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ObservationReader(images, Grid, new ImageReadOptions { BlockCacheBytes = -1 }));
+    }
+
+    [Fact]
     public void CompositeTile_EqualsTheSameWindowOfTheWholeGrid()
     {
         (List<CompositeImage> images, _) = WriteScenes();

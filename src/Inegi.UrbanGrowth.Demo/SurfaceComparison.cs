@@ -92,5 +92,5 @@ public sealed record SurfaceComparison(long Pixels, long PixelsWithData, IReadOn
 
     /// <summary>One line: coverage, median and 90th percentile absolute error and bias, in reflectance, per band.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{(Pixels > 0 ? (double)PixelsWithData / Pixels : 0):P2} of {Pixels:N0} pixels with data; |composite - surface| median {string.Join(" / ", MedianAbsoluteError.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture)))}, 90th percentile {string.Join(" / ", Share90.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture)))}, bias {string.Join(" / ", MeanError.Select(v => v.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture)))} (B / G / R / NIR / SWIR1 / SWIR2)");
+        $"{(Pixels > 0 ? (double)PixelsWithData / Pixels : 0):P2} of {Pixels:N0} pixels with data; |composite - surface| median {string.Join(" / ", MedianAbsoluteError.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture)))}, 90th percentile {string.Join(" / ", Share90.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture)))}, bias {string.Join(" / ", MeanError.Select(v => Math.Round(v, 4).ToString("+0.0000;-0.0000;+0.0000", CultureInfo.InvariantCulture)))} (B / G / R / NIR / SWIR1 / SWIR2)");
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Inegi.UrbanGrowth.Raster;
 
@@ -242,7 +244,40 @@ public sealed class Mosaic : IDisposable
             return false;
         }
 
-        return values.Contains((float)nd);
+        return ContainsValue(values, (float)nd);
+    }
+
+    /// <summary>Whether <paramref name="values"/> holds <paramref name="target"/> (IEEE equality, as <c>==</c>).</summary>
+    /// <remarks>
+    /// <c>MemoryExtensions.Contains</c> walks float spans one value at a time (float equality is not bitwise, so it is
+    /// not vectorised): 4% of <c>urban classify</c>'s CPU went to this check of every cell's 6 x 1,089 values.
+    /// </remarks>
+    internal static bool ContainsValue(ReadOnlySpan<float> values, float target)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<float>.Count)
+        {
+            Vector256<float> t = Vector256.Create(target);
+            ref float start = ref MemoryMarshal.GetReference(values);
+            int last = values.Length - Vector256<float>.Count;
+            for (; i <= last; i += Vector256<float>.Count)
+            {
+                if (Vector256.EqualsAny(Vector256.LoadUnsafe(ref start, (nuint)i), t))
+                {
+                    return true;
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (values[i] == target)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether any band holds nodata anywhere in the window (reads the window).</summary>

@@ -47,6 +47,13 @@ public sealed record DemoOptions
     /// <summary>With <see cref="FromScenes"/>: acquisitions per frame and year, spread through the year (0: every 16-day revisit of each satellite).</summary>
     public int AcquisitionsPerFrame { get; init; } = 6;
 
+    /// <summary>
+    /// With <see cref="FromScenes"/>: keep each year's scene archive in <c>scenes/</c> (about 0.9 GB a year at 120 x 80
+    /// cells). False (the default) deletes a year's scenes once they are composited, so the archive on disk is never
+    /// more than one year's.
+    /// </summary>
+    public bool KeepScenes { get; init; }
+
     /// <summary>The folder holding the real Landsat scenes (<c>shared/data</c>); searched for when null; skipped when absent.</summary>
     public string? RealDataFolder { get; init; }
 }
@@ -98,7 +105,7 @@ public static class DemoRunner
         report.AppendLine();
         if (options.FromScenes)
         {
-            SceneMosaics.Make(scene, files, Path.Combine(outputFolder, "scenes"), options.AcquisitionsPerFrame, options.Seed, report, Log, progress);
+            SceneMosaics.Make(scene, files, Path.Combine(outputFolder, "scenes"), options.AcquisitionsPerFrame, options.Seed, report, Log, progress, options.KeepScenes);
         }
 
         // 2. Sample and features.

@@ -8,6 +8,7 @@ public sealed class DemoCliTests
     [Theory]
     [InlineData(new[] { "--from-scenes", "--from-mosaics" }, "--from-mosaics")]
     [InlineData(new[] { "--acquisitions", "0" }, "--acquisitions")]
+    [InlineData(new[] { "--keep-scenes" }, "--from-scenes")]
     public void Demo_BadOptions_ExitTwoBeforeAnyFile(string[] options, string mention)
     {
         using var dir = new TempDirectory();
@@ -27,5 +28,6 @@ public sealed class DemoCliTests
         Assert.Contains("--from-mosaics", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("--from-scenes", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("scene archive", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--keep-scenes", r.Stdout, StringComparison.Ordinal);
     }
 }

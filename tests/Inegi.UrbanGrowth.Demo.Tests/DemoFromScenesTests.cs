@@ -52,6 +52,11 @@ public sealed class DemoFromScenesTests
         Assert.Contains("OLI", text, StringComparison.Ordinal);  // 2020: Landsat 7 and 8
         Assert.Equal(2, log.Count);
         Assert.Contains("clear observations per pixel", text, StringComparison.Ordinal);
+
+        // Each year's scenes deleted once composited (the next year's composite reads only its own): no archive is left.
+        Assert.False(Directory.Exists(dir.File("scenes")), "the scenes are deleted by default");
+        Assert.Contains("deleted once composited", text, StringComparison.Ordinal);
+        Assert.All(log, line => Assert.Contains("MB, deleted once composited", line, StringComparison.Ordinal));
         Assert.False(new DemoOptions().FromScenes, "the quick tour renders mosaics (faithful growth, under 1 GB); --from-scenes runs this stage");
     }
 

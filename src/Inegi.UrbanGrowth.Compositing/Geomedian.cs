@@ -509,7 +509,6 @@ public static class Geomedian
     {
         private readonly Vector256<double>[] _x;
         private readonly Vector256<double>[] _valid;
-        private readonly Vector256<double>[] _dinv;
         private readonly int _n;
         private readonly int _bands;
 
@@ -519,10 +518,7 @@ public static class Geomedian
             _bands = bands;
             _x = ArrayPool<Vector256<double>>.Shared.Rent(Math.Max(1, observations * bands));
             _valid = ArrayPool<Vector256<double>>.Shared.Rent(Math.Max(1, observations));
-            _dinv = ArrayPool<Vector256<double>>.Shared.Rent(Math.Max(1, observations));
             Y = new Vector256<double>[bands];
-            Y1 = new Vector256<double>[bands];
-            T = new Vector256<double>[bands];
         }
 
         /// <summary>Observations loaded: those usable in at least one lane (the others add exact zeros to every sum).</summary>
@@ -532,13 +528,7 @@ public static class Geomedian
 
         public Span<Vector256<double>> Valid => _valid.AsSpan(0, Kept);
 
-        public Span<Vector256<double>> Dinv => _dinv.AsSpan(0, Kept);
-
         public Vector256<double>[] Y { get; }
-
-        public Vector256<double>[] Y1 { get; }
-
-        public Vector256<double>[] T { get; }
 
         /// <summary>Loads pixels p0..p0+3 (NaN beyond the end); masked observations become all-zero with a zero mask.</summary>
         public void Load(ObservationBlock stack, int p0)
@@ -605,7 +595,6 @@ public static class Geomedian
         {
             ArrayPool<Vector256<double>>.Shared.Return(_x);
             ArrayPool<Vector256<double>>.Shared.Return(_valid);
-            ArrayPool<Vector256<double>>.Shared.Return(_dinv);
         }
     }
 }

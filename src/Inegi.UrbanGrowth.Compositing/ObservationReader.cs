@@ -118,7 +118,7 @@ public sealed class ObservationReader : IDisposable
     // The flags the cloud opening and dilation act on (DEA cleans its cloud and shadow mask together).
     private const MaskedConditions CloudConditions = MaskedConditions.Cloud | MaskedConditions.CloudShadow;
 
-    /// <summary>The least block cache a file gets (two rows of 256 x 256 UInt16 blocks of a 2,000-pixel-wide scene, or eight blocks).</summary>
+    /// <summary>The least block cache a file gets: eight 256 x 256 UInt16 blocks, one row of blocks of a 2,000-pixel-wide band.</summary>
     public const long MinBlockCacheBytesPerFile = 1L << 20;
 
     private readonly Source[] _sources;

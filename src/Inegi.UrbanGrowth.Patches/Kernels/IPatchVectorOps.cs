@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Inegi.UrbanGrowth.Patches.Kernels;
 
@@ -614,6 +615,14 @@ internal readonly struct PatchOps512 : IPatchVectorOps<Vector512<float>, Vector5
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int CompressStore(Vector512<float> value, Vector512<int> keep, ref float destination)
     {
+        if (Avx512F.IsSupported)
+        {
+            // One VCOMPRESSPS (register form, then a plain store: the memory form is slow on some CPUs), the kept lanes in
+            // lane order as the table lookups below give them.
+            Avx512F.Compress(Vector512<float>.Zero, keep.AsSingle(), value).StoreUnsafe(ref destination);
+            return System.Numerics.BitOperations.PopCount(keep.ExtractMostSignificantBits());
+        }
+
         int low = PatchOps256.Compress8(value.GetLower(), keep.GetLower(), ref destination);
         return low + PatchOps256.Compress8(value.GetUpper(), keep.GetUpper(), ref Unsafe.Add(ref destination, low));
     }

@@ -43,7 +43,9 @@ internal static class SceneMosaics
                 Resolution = t.PixelWidth,
             };
             CompositeSummary summary;
-            using (ObservationReader reader = settings.OpenReader())
+            // Half the tool's block-cache budget: a demo year is 12 scenes on a small grid, and the tour must stay
+            // under 1 GB with the scene and its pictures beside the composite (the bytes do not depend on the budget).
+            using (var reader = new ObservationReader(settings.CompositeImages(), settings.Grid(), settings.ReadOptions() with { BlockCacheBytes = DemoBlockCacheBytes }))
             {
                 summary = new GeomedianCompositor(reader, settings.ToCompositeOptions(-1)).Write(files.Mosaic(year), countPath: CountPath(files, year), provenance: settings.Provenance());
             }
@@ -83,6 +85,8 @@ internal static class SceneMosaics
             Directory.Delete(archiveFolder);
         }
     }
+
+    private const long DemoBlockCacheBytes = 128L << 20;
 
     private static long FolderBytes(string folder) =>
         Directory.Exists(folder) ? new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;

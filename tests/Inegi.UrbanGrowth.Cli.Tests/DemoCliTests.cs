@@ -2,13 +2,13 @@ using Inegi.UrbanGrowth.Testing;
 
 namespace Inegi.UrbanGrowth.Cli.Tests;
 
-/// <summary>`urban demo`: renders the mosaics by default, `--from-scenes` composites them from a scene archive; bad options exit 2 before any file.</summary>
+/// <summary>`urban demo`: composites its mosaics from a scene archive by default, `--from-mosaics` renders them; bad options exit 2 before any file.</summary>
 public sealed class DemoCliTests
 {
     [Theory]
     [InlineData(new[] { "--from-scenes", "--from-mosaics" }, "--from-mosaics")]
     [InlineData(new[] { "--acquisitions", "0" }, "--acquisitions")]
-    [InlineData(new[] { "--keep-scenes" }, "--from-scenes")]
+    [InlineData(new[] { "--keep-scenes", "--from-mosaics" }, "--from-mosaics")]
     public void Demo_BadOptions_ExitTwoBeforeAnyFile(string[] options, string mention)
     {
         using var dir = new TempDirectory();
@@ -18,6 +18,25 @@ public sealed class DemoCliTests
         Assert.Single(lines);
         Assert.Contains(mention, lines[0], StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.File("demo")));
+    }
+
+    [Fact]
+    public void Demo_ByDefault_CompositesItsMosaicsFromScenesAndDeletesThem()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("demo");
+        UrbanProcess.Result r = UrbanProcess.Run("demo", "--out", output, "--cells-x", "24", "--cells-y", "18");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string report = File.ReadAllText(Path.Combine(output, "report.md"));
+        Assert.Contains("### From scenes to mosaics", report, StringComparison.Ordinal);
+        Assert.Contains("deleted once composited", report, StringComparison.Ordinal);
+        foreach (int year in new[] { 2010, 2015, 2020 })
+        {
+            Assert.True(File.Exists(Path.Combine(output, "scene", $"mosaic_{year}.tif")), $"mosaic_{year}.tif");
+            Assert.True(File.Exists(Path.Combine(output, "scene", $"count_{year}.tif")), $"count_{year}.tif: only a composite writes the clear-observation count");
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(output, "scenes")), "the scenes are deleted once composited");
     }
 
     [Fact]

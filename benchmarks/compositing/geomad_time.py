@@ -5,7 +5,9 @@ Harvard Forest row 50 (shared/data/harvard-forest-landsat-row): 423 dates x 300 
 pixel starts from its mean, as the library does. Prints the median, min and max of SERIES x CALLS wall-clock calls in
 milliseconds, and the same in process CPU time.
 
-argv: GEOMAD_PARENT_DIR SHARED_DATA_DIR [SERIES=7] [CALLS=7]
+argv: GEOMAD_PARENT_DIR SHARED_DATA_DIR [SERIES=7] [CALLS=7] [RAW_STACK PIXELS]
+RAW_STACK: a file of synthetic_stack.cs (GeomedianBenchmarks' 30-date stack, [obs][band][pixel] float32) timed instead
+of the Harvard Forest row.
 (the tests build geomad under /tmp/urbangrowth-geomad-*/; run with /usr/bin/python3)
 """
 import os
@@ -20,12 +22,17 @@ calls = int(sys.argv[4]) if len(sys.argv) > 4 else 7
 sys.path.insert(0, geomad_dir)
 import geomad  # noqa: E402
 
-z = np.load(os.path.join(shared, "harvard-forest-landsat-row", "p013r030_r50_n423_b8.npz"), allow_pickle=True)
-Y = z["Y"]
-sr = Y[:6].astype(np.float32) * np.float32(1e-4)
-clear = np.isin(Y[7], (0, 1)) & np.all(Y[:6] > 0, axis=0)
-sr = np.where(clear[None], sr, np.nan).transpose(1, 0, 2)  # (423, 6, 300)
-x = np.ascontiguousarray(np.transpose(sr, (2, 1, 0))[:, None, :, :])  # (300, 1, 6, 423)
+if len(sys.argv) > 6:
+    pixels = int(sys.argv[6])
+    stack = np.fromfile(sys.argv[5], dtype=np.float32).reshape(30, 6, pixels)  # (dates, bands, pixels), NaN masked
+    x = np.ascontiguousarray(np.transpose(stack, (2, 1, 0))[:, None, :, :])  # (pixels, 1, 6, 30)
+else:
+    z = np.load(os.path.join(shared, "harvard-forest-landsat-row", "p013r030_r50_n423_b8.npz"), allow_pickle=True)
+    Y = z["Y"]
+    sr = Y[:6].astype(np.float32) * np.float32(1e-4)
+    clear = np.isin(Y[7], (0, 1)) & np.all(Y[:6] > 0, axis=0)
+    sr = np.where(clear[None], sr, np.nan).transpose(1, 0, 2)  # (423, 6, 300)
+    x = np.ascontiguousarray(np.transpose(sr, (2, 1, 0))[:, None, :, :])  # (300, 1, 6, 423)
 geomad.nangeomedian_pcm(x, num_threads=1)  # warm-up
 for s in range(series):
     wall, cpu = [], []

@@ -35,6 +35,9 @@ public static class Geomedian
     /// <summary>Pixels per block of the median: eight float32 lanes, each half iterated in a vector of four doubles.</summary>
     private const int MedianLanes = 8;
 
+    /// <summary>Pixels ahead of the block being loaded whose cache lines <see cref="MedianScratch.Load"/> prefetches: 128 bytes, four blocks (two blocks ahead: 5-8% off the synthetic benchmark stack, four: 10%, eight: the same).</summary>
+    private const int PrefetchAhead = 4 * MedianLanes;
+
     /// <summary>Computes the geometric median of every pixel of <paramref name="stack"/>.</summary>
     /// <param name="stack">The observations (NaN = masked).</param>
     /// <param name="median">Band-planar result, <c>[b * PixelCount + p]</c>; NaN where a pixel has no usable observation.</param>
@@ -510,6 +513,15 @@ public static class Geomedian
 
                     _x[(kept * _bands) + b] = v;
                     ok &= Vector256.LessThan(Vector256.Abs(v), limit);
+                    if (Sse.IsSupported && (p0 & 15) == 0 && p0 + PrefetchAhead < pixels)
+                    {
+                        // Each block reads 32 bytes from every (observation, band) plane, far more streams than the
+                        // hardware prefetcher follows; ask for the line four blocks ahead while this one iterates (once per 64-byte line).
+                        unsafe
+                        {
+                            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetReference(plane), p0 + PrefetchAhead)));
+                        }
+                    }
                 }
 
                 if (ok == Vector256<float>.Zero)

@@ -23,7 +23,20 @@ internal static partial class Commands
 
         // The tool's tour is the whole loop, scenes first (issue 20): --from-scenes only says so; the library's
         // DemoOptions keeps rendering by default for the callers and tests that want the quick path.
-        string report = DemoRunner.Run(outDir, new DemoOptions { CellsX = cellsX, CellsY = cellsY, Seed = seed, AcquisitionsPerFrame = acquisitions, FromScenes = !fromMosaics, KeepScenes = keepScenes }, Console.Out, new ConsoleProgress());
+        // A demo that stops half way (a scene too small to train on, a full disk) must not leave a half-written output
+        // folder behind: the folder it created goes with it. A folder that was there before is left as it is.
+        bool created = !Directory.Exists(outDir);
+        string report;
+        try
+        {
+            report = DemoRunner.Run(outDir, new DemoOptions { CellsX = cellsX, CellsY = cellsY, Seed = seed, AcquisitionsPerFrame = acquisitions, FromScenes = !fromMosaics, KeepScenes = keepScenes }, Console.Out, new ConsoleProgress());
+        }
+        catch when (created && Directory.Exists(outDir))
+        {
+            Directory.Delete(outDir, recursive: true);
+            throw;
+        }
+
         Console.WriteLine("Done: open " + report + " (maps, growth, quick-look PNGs and figures are beside it).");
         return UrbanCli.Success;
     }

@@ -40,6 +40,21 @@ public sealed class DemoCliTests
     }
 
     [Fact]
+    public void Demo_SceneTooSmallToTrainOn_OneLineAndNoOutputFolder()
+    {
+        // 16 x 12 cells hold too few urban cells for the sample: the demo fails after writing its scene; the folder it
+        // created must not stay behind half-written.
+        using var dir = new TempDirectory();
+        string output = dir.File("demo");
+        UrbanProcess.Result r = UrbanProcess.Run("demo", "--out", output, "--cells-x", "16", "--cells-y", "12", "--from-mosaics");
+        Assert.NotEqual(0, r.ExitCode);
+        string[] errors = [.. r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line.StartsWith("urban: ", StringComparison.Ordinal))];
+        Assert.Single(errors); // one line says why (the progress lines before it are not errors)
+        Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output), "the half-written demo folder was left behind");
+    }
+
+    [Fact]
     public void Demo_Help_NamesBothStartingPoints()
     {
         UrbanProcess.Result r = UrbanProcess.Run("demo", "--help");

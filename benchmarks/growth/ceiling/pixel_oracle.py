@@ -1,6 +1,6 @@
 """An upper bound for sub-pixel methods: a per-pixel regressor (6 bands + NDVI, NDBI, MNDWI) trained on the TRUE
 per-pixel built-up abundance of 2010 (bu_SEED_2010.f32 from fractions.cs), averaged per cell in 2000 / 2010 / 2020.
-Run in ROOT. Usage: pixel_oracle.py SEED   (about 7 minutes and 6 GB per seed)"""
+Run in ROOT. Usage: pixel_oracle.py SEED   (about 7 minutes per seed on 2 cores)"""
 import numpy as np, sys, time
 from osgeo import gdal
 from sklearn.ensemble import HistGradientBoostingRegressor

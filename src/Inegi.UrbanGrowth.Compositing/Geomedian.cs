@@ -493,6 +493,10 @@ public static class Geomedian
             Vector256<float> limit = Vector256.Create(float.PositiveInfinity);
             int pixels = stack.PixelCount;
             int kept = 0;
+
+            // Each block reads 32 bytes from every (observation, band) plane, far more streams than the hardware
+            // prefetcher follows; ask for the line four blocks ahead while this one iterates (once per 64-byte line).
+            bool prefetch = Sse.IsSupported && (p0 & 15) == 0 && p0 + PrefetchAhead < pixels;
             for (int o = 0; o < _n; o++)
             {
                 Vector256<float> ok = Vector256<float>.AllBitsSet;
@@ -513,10 +517,8 @@ public static class Geomedian
 
                     _x[(kept * _bands) + b] = v;
                     ok &= Vector256.LessThan(Vector256.Abs(v), limit);
-                    if (Sse.IsSupported && (p0 & 15) == 0 && p0 + PrefetchAhead < pixels)
+                    if (prefetch)
                     {
-                        // Each block reads 32 bytes from every (observation, band) plane, far more streams than the
-                        // hardware prefetcher follows; ask for the line four blocks ahead while this one iterates (once per 64-byte line).
                         unsafe
                         {
                             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetReference(plane), p0 + PrefetchAhead)));

@@ -48,7 +48,7 @@ public sealed record DemoOptions
     public int AcquisitionsPerFrame { get; init; } = 6;
 
     /// <summary>
-    /// With <see cref="FromScenes"/>: keep each year's scene archive in <c>scenes/</c> (about 0.9 GB a year at 120 x 80
+    /// With <see cref="FromScenes"/>: keep each year's scene archive in <c>scenes/</c> (about 0.8 GB a year at 120 x 80
     /// cells). False (the default) deletes a year's scenes once they are composited, so the archive on disk is never
     /// more than one year's.
     /// </summary>
